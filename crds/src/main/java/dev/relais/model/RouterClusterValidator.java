@@ -1,0 +1,259 @@
+package dev.relais.model;
+
+import dev.relais.api.v1alpha1.FailbackPolicy;
+import dev.relais.api.v1alpha1.FailbackSpec;
+import dev.relais.api.v1alpha1.HeartbeatSpec;
+import dev.relais.api.v1alpha1.NodeSpec;
+import dev.relais.api.v1alpha1.PingGroupSpec;
+import dev.relais.api.v1alpha1.RouterClusterSpec;
+import dev.relais.api.v1alpha1.Rules;
+import dev.relais.api.v1alpha1.Transport;
+import dev.relais.api.v1alpha1.VipGroupSpec;
+import dev.relais.api.v1alpha1.VipSpec;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Checks a defaulted spec completely: everything the CRD's schema and CEL rules check (with the
+ * same messages for the CEL rules, see {@link Rules}), and what they cannot, such as full address
+ * parsing and duplicate VIPs. Pure: no API calls.
+ */
+public final class RouterClusterValidator {
+  static final String REQUIRED = "Required value";
+  static final String NOT_A_NAME =
+      "must be a lower-case DNS name (letters, digits, '-' and '.'), at most 63 characters";
+  static final String NOT_AN_IP = "must be an IPv4 or IPv6 address";
+  static final String NOT_A_CIDR = "must be an address with a prefix length, as 192.168.200.10/24";
+  static final String NOT_AN_IFNAME = "must be an interface name of 1-15 characters";
+  static final String DUPLICATE_VIP = "the same VIP appears twice in the cluster";
+  static final String LABEL_IPV4_ONLY = "labels apply to IPv4 addresses only (IPv6 has no alias)";
+
+  private static final Pattern NAME = Pattern.compile(Rules.NAME_PATTERN);
+  private static final Pattern IFNAME = Pattern.compile(Rules.IFNAME_PATTERN);
+  private static final Pattern LABEL = Pattern.compile(Rules.LABEL_PATTERN);
+  private static final Pattern KEY_ID = Pattern.compile("^[A-Za-z0-9_.-]{1,32}$");
+
+  private final List<Violation> violations = new ArrayList<>();
+
+  private RouterClusterValidator() {}
+
+  /**
+   * Validates a spec with the schema defaults applied, as an API server would. Empty when valid.
+   */
+  public static List<Violation> validate(RouterClusterSpec spec) {
+    RouterClusterValidator v = new RouterClusterValidator();
+    v.spec(SpecDefaults.applied(spec));
+    return List.copyOf(v.violations);
+  }
+
+  private void spec(RouterClusterSpec spec) {
+    List<NodeSpec> nodes = spec.nodes == null ? List.of() : spec.nodes;
+    List<VipGroupSpec> groups = spec.vipGroups == null ? List.of() : spec.vipGroups;
+    if (spec.nodes == null) add("spec.nodes", REQUIRED);
+    if (spec.vipGroups == null || groups.isEmpty()) add("spec.vipGroups", REQUIRED);
+    maxItems("spec.nodes", nodes, Rules.MAX_NODES);
+    maxItems("spec.vipGroups", groups, Rules.MAX_GROUPS);
+    for (int i = 0; i < nodes.size(); i++) node("spec.nodes[" + i + "]", nodes.get(i));
+    for (int i = 0; i < groups.size(); i++) group("spec.vipGroups[" + i + "]", groups.get(i));
+    auth(spec);
+    if (spec.heartbeat != null) heartbeat(spec.heartbeat);
+    if (spec.failback != null) failback(spec.failback);
+    health(spec);
+    if (spec.standby != null) {
+      maxItems("spec.standby", spec.standby, Rules.MAX_NODES);
+      for (int i = 0; i < spec.standby.size(); i++)
+        name("spec.standby[" + i + "]", spec.standby.get(i));
+    }
+    range("spec.addressLifetimeSeconds", spec.addressLifetimeSeconds, 0, 3600);
+    crossField(spec, nodes, groups);
+    duplicateVips(groups);
+  }
+
+  private void crossField(RouterClusterSpec spec, List<NodeSpec> nodes, List<VipGroupSpec> groups) {
+    Set<String> names = new HashSet<>();
+    nodes.forEach(n -> names.add(n.name));
+    if (nodes.size() < 2) add("spec", Rules.NODES_MIN_TWO_MSG);
+    if (names.size() != nodes.size()) add("spec", Rules.NODES_UNIQUE_MSG);
+    if (groups.stream().map(g -> g.name).distinct().count() != groups.size()) {
+      add("spec", Rules.GROUPS_UNIQUE_MSG);
+    }
+    if (!groups.stream().allMatch(g -> names.contains(g.preferredNode))) {
+      add("spec", Rules.PREFERRED_EXISTS_MSG);
+    }
+    if (!groups.stream()
+        .allMatch(g -> g.requestedNode == null || names.contains(g.requestedNode))) {
+      add("spec", Rules.REQUESTED_EXISTS_MSG);
+    }
+    if (spec.standby != null && !names.containsAll(spec.standby)) {
+      add("spec", Rules.STANDBY_EXISTS_MSG);
+    }
+    boolean unicast = spec.heartbeat == null || spec.heartbeat.transport == Transport.Unicast;
+    if (unicast && !nodes.stream().allMatch(n -> n.addresses != null && !n.addresses.isEmpty())) {
+      add("spec", Rules.UNICAST_ADDRESSES_MSG);
+    }
+  }
+
+  private void node(String path, NodeSpec node) {
+    name(path + ".name", node.name);
+    range(path + ".priority", node.priority, 1, 255);
+    if (node.addresses != null) {
+      maxItems(path + ".addresses", node.addresses, Rules.MAX_ADDRESSES_PER_NODE);
+      for (int i = 0; i < node.addresses.size(); i++)
+        ip(path + ".addresses[" + i + "]", node.addresses.get(i));
+    }
+  }
+
+  private void group(String path, VipGroupSpec group) {
+    name(path + ".name", group.name);
+    name(path + ".preferredNode", group.preferredNode);
+    if (group.requestedNode != null) name(path + ".requestedNode", group.requestedNode);
+    if (group.addresses == null || group.addresses.isEmpty()) {
+      add(path + ".addresses", REQUIRED);
+      return;
+    }
+    maxItems(path + ".addresses", group.addresses, Rules.MAX_VIPS_PER_GROUP);
+    for (int i = 0; i < group.addresses.size(); i++)
+      vip(path + ".addresses[" + i + "]", group.addresses.get(i));
+  }
+
+  private void vip(String path, VipSpec vip) {
+    var cidr = Addresses.parseCidr(vip.address);
+    if (vip.address == null) add(path + ".address", REQUIRED);
+    else if (cidr.isEmpty()) add(path + ".address", NOT_A_CIDR);
+    if (vip.iface == null) add(path + ".interface", REQUIRED);
+    else if (!IFNAME.matcher(vip.iface).matches()) add(path + ".interface", NOT_AN_IFNAME);
+    if (vip.label != null) {
+      if (!LABEL.matcher(vip.label).matches()) add(path + ".label", NOT_AN_IFNAME);
+      if (vip.iface != null && !vip.label.startsWith(vip.iface + ":"))
+        add(path, Rules.LABEL_PREFIX_MSG);
+      if (cidr.isPresent() && !(cidr.get().address() instanceof java.net.Inet4Address)) {
+        add(path + ".label", LABEL_IPV4_ONLY);
+      }
+    }
+  }
+
+  private void auth(RouterClusterSpec spec) {
+    if (spec.authSecretRef == null) {
+      add("spec.authSecretRef", REQUIRED);
+      return;
+    }
+    if (spec.authSecretRef.name == null) add("spec.authSecretRef.name", REQUIRED);
+    else if (!NAME.matcher(spec.authSecretRef.name).matches())
+      add("spec.authSecretRef.name", NOT_A_NAME);
+    if (spec.authSecretRef.activeKeyId == null) add("spec.authSecretRef.activeKeyId", REQUIRED);
+    else if (!KEY_ID.matcher(spec.authSecretRef.activeKeyId).matches()) {
+      add("spec.authSecretRef.activeKeyId", "must be 1-32 letters, digits, '_', '.' or '-'");
+    }
+  }
+
+  private void heartbeat(HeartbeatSpec hb) {
+    String p = "spec.heartbeat";
+    range(p + ".keepaliveMs", hb.keepaliveMs, 1, 60000);
+    range(p + ".warnTimeMs", hb.warnTimeMs, 1, 600000);
+    range(p + ".deadTimeMs", hb.deadTimeMs, 3, 600000);
+    range(p + ".initDeadMs", hb.initDeadMs, 3, 3600000);
+    range(p + ".port", hb.port, 1, 65535);
+    range(p + ".multicastTtl", hb.multicastTtl, 1, 255);
+    if (hb.interfaces != null) {
+      maxItems(p + ".interfaces", hb.interfaces, 8);
+      for (int i = 0; i < hb.interfaces.size(); i++)
+        ifname(p + ".interfaces[" + i + "]", hb.interfaces.get(i));
+    }
+    if (hb.multicastGroup != null) ip(p + ".multicastGroup", hb.multicastGroup);
+    long keepalive = hb.keepaliveMs, dead = hb.deadTimeMs;
+    if (dead <= 2 * keepalive) add(p, Rules.DEADTIME_OVER_KEEPALIVE_MSG);
+    if (hb.warnTimeMs != null && (hb.warnTimeMs < keepalive || hb.warnTimeMs >= dead)) {
+      add(p, Rules.WARNTIME_BETWEEN_MSG);
+    }
+    if (hb.initDeadMs != null && hb.initDeadMs < dead) add(p, Rules.INITDEAD_AT_LEAST_DEADTIME_MSG);
+    if (hb.transport != Transport.Unicast && (hb.interfaces == null || hb.interfaces.isEmpty())) {
+      add(p, Rules.MEDIA_NEED_INTERFACES_MSG);
+    }
+    if (hb.transport == Transport.Multicast && hb.multicastGroup == null) {
+      add(p, Rules.MULTICAST_NEEDS_GROUP_MSG);
+    }
+  }
+
+  private void failback(FailbackSpec fb) {
+    range("spec.failback.delayMs", fb.delayMs, 0, 86400000);
+    if (fb.policy == FailbackPolicy.Delayed && fb.delayMs == null) {
+      add("spec.failback", Rules.DELAYED_NEEDS_DELAY_MSG);
+    }
+  }
+
+  private void health(RouterClusterSpec spec) {
+    if (spec.health == null) return;
+    String p = "spec.health";
+    if (spec.health.interfaces != null) {
+      maxItems(p + ".interfaces", spec.health.interfaces, 8);
+      for (int i = 0; i < spec.health.interfaces.size(); i++) {
+        ifname(p + ".interfaces[" + i + "]", spec.health.interfaces.get(i));
+      }
+    }
+    if (spec.health.pingTargets != null) {
+      maxItems(p + ".pingTargets", spec.health.pingTargets, Rules.MAX_TARGETS);
+      for (int i = 0; i < spec.health.pingTargets.size(); i++) {
+        ip(p + ".pingTargets[" + i + "]", spec.health.pingTargets.get(i));
+      }
+    }
+    if (spec.health.pingGroups != null) {
+      maxItems(p + ".pingGroups", spec.health.pingGroups, Rules.MAX_TARGETS);
+      for (int i = 0; i < spec.health.pingGroups.size(); i++) {
+        PingGroupSpec g = spec.health.pingGroups.get(i);
+        String gp = p + ".pingGroups[" + i + "]";
+        name(gp + ".name", g.name);
+        if (g.targets == null || g.targets.isEmpty()) {
+          add(gp + ".targets", REQUIRED);
+          continue;
+        }
+        maxItems(gp + ".targets", g.targets, Rules.MAX_TARGETS);
+        for (int j = 0; j < g.targets.size(); j++) ip(gp + ".targets[" + j + "]", g.targets.get(j));
+      }
+    }
+  }
+
+  private void duplicateVips(List<VipGroupSpec> groups) {
+    Set<Object> seen = new HashSet<>();
+    for (int i = 0; i < groups.size(); i++) {
+      List<VipSpec> vips = Objects.requireNonNullElse(groups.get(i).addresses, List.of());
+      for (int j = 0; j < vips.size(); j++) {
+        var cidr = Addresses.parseCidr(vips.get(j).address);
+        if (cidr.isPresent() && !seen.add(cidr.get().address())) {
+          add("spec.vipGroups[" + i + "].addresses[" + j + "].address", DUPLICATE_VIP);
+        }
+      }
+    }
+  }
+
+  private void name(String path, String value) {
+    if (value == null) add(path, REQUIRED);
+    else if (value.length() > Rules.MAX_NAME || !NAME.matcher(value).matches())
+      add(path, NOT_A_NAME);
+  }
+
+  private void ifname(String path, String value) {
+    if (value == null || !IFNAME.matcher(value).matches()) add(path, NOT_AN_IFNAME);
+  }
+
+  private void ip(String path, String value) {
+    if (Addresses.parse(value).isEmpty()) add(path, NOT_AN_IP);
+  }
+
+  private void range(String path, Integer value, long min, long max) {
+    if (value != null && (value < min || value > max)) {
+      add(path, "must be between " + min + " and " + max);
+    }
+  }
+
+  private void maxItems(String path, List<?> list, long max) {
+    if (list.size() > max) add(path, "must have at most " + max + " items");
+  }
+
+  private void add(String path, String message) {
+    violations.add(new Violation(path, message));
+  }
+}

@@ -1,0 +1,25 @@
+package dev.relais.agent.protocol;
+
+/** Why a datagram was dropped; the runtime counts each and logs it at DEBUG. */
+public enum RejectReason {
+  /** Shorter than the fixed framing plus a MAC, or a length field points past the end. */
+  TRUNCATED,
+  /** Not a Relais heartbeat at all. */
+  BAD_MAGIC,
+  /** A protocol version this build does not speak. */
+  BAD_VERSION,
+  /** Signed with a key id that is not in the ring. */
+  UNKNOWN_KEY,
+  /** The HMAC does not match: forged, corrupted, or signed with another key. */
+  BAD_MAC,
+  /** Authentic but structurally invalid (a sender bug): bad codes or trailing bytes. */
+  MALFORMED,
+  /** Authentic but for another cluster sharing the key. */
+  FOREIGN_CLUSTER,
+  /** Authentic but from a node this config does not list. */
+  UNKNOWN_NODE,
+  /** Our own datagram, looped back. */
+  OWN_MESSAGE,
+  /** Seen before, older than the replay window, or from an earlier boot of its sender. */
+  REPLAY
+}

@@ -1,0 +1,246 @@
+package dev.relais.agent.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.relais.agent.protocol.DecodeResult.Accepted;
+import dev.relais.agent.protocol.DecodeResult.Rejected;
+import java.security.GeneralSecurityException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.Test;
+
+class HeartbeatCodecTest {
+  private final HeartbeatCodec maitre = new HeartbeatCodec(TestConfigs.tutorial("maitre"));
+  private final HeartbeatCodec esclave = new HeartbeatCodec(TestConfigs.tutorial("esclave"));
+
+  private static Heartbeat heartbeat(long bootEpoch, long sequence, List<GroupEntry> entries) {
+    return new Heartbeat(
+        "maitre", bootEpoch, sequence, 7, 0, NodeStatus.ACTIVE, 200, 3, 2000, 10_000, entries);
+  }
+
+  private static Heartbeat heartbeat(long sequence) {
+    return heartbeat(
+        1_700_000_000L,
+        sequence,
+        List.of(
+            GroupEntry.claim("vip", 4),
+            GroupEntry.offer("vip", 5, "esclave"),
+            GroupEntry.confirm("vip", 4, "esclave")));
+  }
+
+  private RejectReason rejection(byte[] datagram) {
+    return switch (esclave.decode(datagram, 0, datagram.length)) {
+      case Accepted a -> throw new AssertionError("accepted " + a);
+      case Rejected(RejectReason reason) -> reason;
+    };
+  }
+
+  @Test
+  void roundTripKeepsEveryField() {
+    var sent = heartbeat(1);
+    var datagram = maitre.encode(sent);
+    assertThat(datagram).hasSize(maitre.encodedLength(sent));
+    assertThat(esclave.decode(datagram, 0, datagram.length)).isEqualTo(new Accepted(sent, 1));
+  }
+
+  @Test
+  void decodesAtAnOffsetInsideALargerBuffer() {
+    var sent = heartbeat(1);
+    var buf = new byte[600];
+    int len = maitre.encode(sent, buf, 100);
+    assertThat(esclave.decode(buf, 100, len)).isEqualTo(new Accepted(sent, 1));
+  }
+
+  @Test
+  void acceptedNamesAreTheConfigsOwnStrings() {
+    var datagram = maitre.encode(heartbeat(1));
+    var accepted = (Accepted) esclave.decode(datagram, 0, datagram.length);
+    var config = TestConfigs.tutorial("esclave");
+    assertThat(accepted.heartbeat().sender()).isSameAs(config.nodes().get(0).name());
+  }
+
+  @Test
+  void shortDatagramIsTruncated() {
+    var datagram = maitre.encode(heartbeat(1));
+    assertThat(esclave.decode(datagram, 0, HeartbeatCodec.MIN_BYTES - 1))
+        .isEqualTo(Rejected.of(RejectReason.TRUNCATED));
+    assertThat(esclave.decode(datagram, 5, datagram.length))
+        .isEqualTo(Rejected.of(RejectReason.TRUNCATED));
+  }
+
+  @Test
+  void otherProtocolIsBadMagic() {
+    var datagram = maitre.encode(heartbeat(1));
+    datagram[0] = '#';
+    assertThat(rejection(datagram)).isEqualTo(RejectReason.BAD_MAGIC);
+  }
+
+  @Test
+  void futureVersionIsBadVersion() {
+    var datagram = maitre.encode(heartbeat(1));
+    datagram[2] = 2;
+    assertThat(rejection(datagram)).isEqualTo(RejectReason.BAD_VERSION);
+  }
+
+  @Test
+  void keyIdOutsideTheRingIsUnknownKey() {
+    var datagram = maitre.encode(heartbeat(1));
+    datagram[3] = 9;
+    assertThat(rejection(datagram)).isEqualTo(RejectReason.UNKNOWN_KEY);
+  }
+
+  @Test
+  void anyFlippedBitIsBadMac() {
+    var datagram = maitre.encode(heartbeat(1));
+    for (int i = 4; i < datagram.length; i++) {
+      var copy = datagram.clone();
+      copy[i] ^= 0x10;
+      assertThat(rejection(copy)).as("byte %d", i).isEqualTo(RejectReason.BAD_MAC);
+    }
+  }
+
+  @Test
+  void sameKeyIdWithAnotherKeyIsBadMac() {
+    var forger =
+        new HeartbeatCodec(
+            TestConfigs.withKeyring(
+                TestConfigs.tutorial("maitre"), new Keyring(Map.of(1, TestConfigs.KEY_2), 1)));
+    assertThat(rejection(forger.encode(heartbeat(1)))).isEqualTo(RejectReason.BAD_MAC);
+  }
+
+  @Test
+  void anyListedKeyVerifiesAndTheActiveOneSigns() {
+    var rotating =
+        TestConfigs.withKeyring(
+            TestConfigs.tutorial("maitre"),
+            new Keyring(Map.of(1, TestConfigs.KEY_1, 2, TestConfigs.KEY_2), 2));
+    var receiver =
+        new HeartbeatCodec(
+            TestConfigs.withKeyring(
+                TestConfigs.tutorial("esclave"),
+                new Keyring(Map.of(1, TestConfigs.KEY_1, 2, TestConfigs.KEY_2), 1)));
+    var fromNewKey = new HeartbeatCodec(rotating).encode(heartbeat(1));
+    var fromOldKey = maitre.encode(heartbeat(2));
+    assertThat(receiver.decode(fromNewKey, 0, fromNewKey.length))
+        .isEqualTo(new Accepted(heartbeat(1), 2));
+    assertThat(receiver.decode(fromOldKey, 0, fromOldKey.length))
+        .isEqualTo(new Accepted(heartbeat(2), 1));
+  }
+
+  @Test
+  void otherClusterWithTheSameKeyIsForeign() {
+    var neighbour =
+        new HeartbeatCodec(TestConfigs.withCluster(TestConfigs.tutorial("maitre"), "other"));
+    assertThat(rejection(neighbour.encode(heartbeat(1)))).isEqualTo(RejectReason.FOREIGN_CLUSTER);
+  }
+
+  @Test
+  void senderMissingFromTheConfigIsUnknownNode() {
+    var config = TestConfigs.tutorial("maitre");
+    var stranger =
+        new HeartbeatCodec(
+            TestConfigs.withNodes(
+                config, List.of(config.nodes().get(0), new NodeSpec("intrus", 1, 1))));
+    var hb = new Heartbeat("intrus", 1, 1, 1, 0, NodeStatus.ACTIVE, 1, 0, 2000, 10_000, List.of());
+    assertThat(rejection(stranger.encode(hb))).isEqualTo(RejectReason.UNKNOWN_NODE);
+  }
+
+  @Test
+  void loopedBackOwnDatagramIsOwnMessage() {
+    var datagram = maitre.encode(heartbeat(1));
+    assertThat(maitre.decode(datagram, 0, datagram.length))
+        .isEqualTo(Rejected.of(RejectReason.OWN_MESSAGE));
+  }
+
+  @Test
+  void authenticButBrokenStructureIsMalformed() {
+    var sent = heartbeat(1);
+    var datagram = maitre.encode(sent);
+    // Re-sign a datagram whose status code is out of range, as a buggy sender would.
+    int statusOffset = 4 + 1 + "tutorial".length() + 1 + "maitre".length() + 25;
+    datagram[statusOffset] = 42;
+    resign(datagram);
+    assertThat(rejection(datagram)).isEqualTo(RejectReason.MALFORMED);
+  }
+
+  @Test
+  void replayedDatagramIsRejected() {
+    var datagram = maitre.encode(heartbeat(5));
+    assertThat(esclave.decode(datagram, 0, datagram.length)).isInstanceOf(Accepted.class);
+    assertThat(rejection(datagram)).isEqualTo(RejectReason.REPLAY);
+  }
+
+  @Test
+  void reorderedDatagramsInsideTheWindowAreAccepted() {
+    var late = maitre.encode(heartbeat(10));
+    var early = maitre.encode(heartbeat(70));
+    assertThat(esclave.decode(early, 0, early.length)).isInstanceOf(Accepted.class);
+    assertThat(esclave.decode(late, 0, late.length)).isInstanceOf(Accepted.class);
+    var tooOld = maitre.encode(heartbeat(6));
+    assertThat(rejection(tooOld)).isEqualTo(RejectReason.REPLAY);
+  }
+
+  @Test
+  void earlierBootEpochIsAReplayAndLaterOneResetsTheWindow() {
+    var current = maitre.encode(heartbeat(200, 50, List.of()));
+    var previousBoot = maitre.encode(heartbeat(199, 900, List.of()));
+    var nextBoot = maitre.encode(heartbeat(201, 1, List.of()));
+    assertThat(esclave.decode(current, 0, current.length)).isInstanceOf(Accepted.class);
+    assertThat(rejection(previousBoot)).isEqualTo(RejectReason.REPLAY);
+    assertThat(esclave.decode(nextBoot, 0, nextBoot.length)).isInstanceOf(Accepted.class);
+  }
+
+  @Test
+  void unknownGroupEntriesAreSkipped() {
+    var hb = heartbeat(1, 1, List.of(GroupEntry.claim("vip", 3), GroupEntry.claim("new", 1)));
+    // The sender is on a newer config generation that already has group "new".
+    var datagram = maitre.encode(hb);
+    var accepted = (Accepted) esclave.decode(datagram, 0, datagram.length);
+    assertThat(accepted.heartbeat().entries()).containsExactly(GroupEntry.claim("vip", 3));
+  }
+
+  @Test
+  void randomAndMutatedDatagramsNeverThrowAndAreNeverAcceptedWithoutTheKey() {
+    var random = new Random(13);
+    var valid = maitre.encode(heartbeat(1));
+    for (int i = 0; i < 200_000; i++) {
+      byte[] datagram;
+      if (i % 2 == 0) {
+        datagram = new byte[random.nextInt(200)];
+        random.nextBytes(datagram);
+        if (datagram.length > 4 && random.nextBoolean()) {
+          System.arraycopy(valid, 0, datagram, 0, 4); // get past the framing checks
+        }
+      } else {
+        datagram = mutate(valid, random);
+      }
+      var result = esclave.decode(datagram, 0, datagram.length);
+      assertThat(result).as("datagram %d", i).isInstanceOf(Rejected.class);
+    }
+  }
+
+  private static byte[] mutate(byte[] valid, Random random) {
+    var out = valid.clone();
+    switch (random.nextInt(3)) {
+      case 0 -> out[random.nextInt(out.length)] ^= (byte) (1 + random.nextInt(255));
+      case 1 -> out = Arrays.copyOf(out, random.nextInt(out.length));
+      default -> out = Arrays.copyOf(out, out.length + 1 + random.nextInt(8));
+    }
+    return out;
+  }
+
+  private static void resign(byte[] datagram) {
+    try {
+      var mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(TestConfigs.KEY_1, "HmacSHA256"));
+      mac.update(datagram, 0, datagram.length - 32);
+      mac.doFinal(datagram, datagram.length - 32);
+    } catch (GeneralSecurityException e) {
+      throw new AssertionError(e);
+    }
+  }
+}
