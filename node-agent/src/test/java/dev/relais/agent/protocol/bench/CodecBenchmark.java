@@ -30,8 +30,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Encode+sign and decode+verify of a tutorial heartbeat (two groups, a claim and an offer), and
- * the two cheapest rejections. Run with the GC profiler (docs/benchmarks.md, "Protocol codec"):
+ * Encode+sign and decode+verify of a tutorial heartbeat (two groups, a claim and an offer), and the
+ * two cheapest rejections. Run with the GC profiler (docs/benchmarks.md, "Protocol codec"):
  * gc.alloc.rate.norm is the allocation per operation.
  */
 @State(Scope.Thread)
