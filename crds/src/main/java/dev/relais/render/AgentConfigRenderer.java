@@ -1,0 +1,115 @@
+package dev.relais.render;
+
+import dev.relais.api.v1alpha1.RouterCluster;
+import dev.relais.model.RouterClusterTranslator;
+import dev.relais.model.SpecDefaults;
+import dev.relais.model.Translation;
+import dev.relais.model.Violation;
+import io.fabric8.kubernetes.api.model.Secret;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * RouterCluster + its auth Secret → {@link AgentConfig}. Pure: the operator, the standalone agent
+ * and the import command all call this one function.
+ */
+public final class AgentConfigRenderer {
+  /** HMAC-SHA256 keys shorter than this are guessable (RFC 2104 §3 recommends the hash length). */
+  public static final int MIN_KEY_BYTES = 16;
+
+  private AgentConfigRenderer() {}
+
+  /** The outcome: a config, or every reason there is none. */
+  public sealed interface Rendered {
+    record Ok(AgentConfig config) implements Rendered {}
+
+    record Invalid(List<Violation> violations) implements Rendered {
+      public Invalid {
+        violations = List.copyOf(violations);
+      }
+
+      public String summary() {
+        return String.join("; ", violations.stream().map(Violation::toString).toList());
+      }
+    }
+  }
+
+  public static Rendered render(RouterCluster cluster, Secret authSecret) {
+    String namespace = Objects.requireNonNullElse(cluster.getMetadata().getNamespace(), "default");
+    Translation translation = RouterClusterTranslator.translate(cluster);
+    if (translation instanceof Translation.Invalid(List<Violation> violations)) {
+      return new Rendered.Invalid(violations);
+    }
+    List<Violation> problems = new ArrayList<>();
+    Map<String, String> keys = keys(authSecret, cluster, problems);
+    String active = cluster.getSpec().authSecretRef.activeKeyId;
+    if (authSecret != null && !keys.containsKey(active)) {
+      problems.add(
+          new Violation(
+              "spec.authSecretRef.activeKeyId",
+              "Secret " + authSecret.getMetadata().getName() + " has no key '" + active + "'"));
+    }
+    if (!problems.isEmpty()) {
+      return new Rendered.Invalid(problems);
+    }
+    Long generation = cluster.getMetadata().getGeneration();
+    return new Rendered.Ok(
+        new AgentConfig(
+            AgentConfig.API_VERSION,
+            AgentConfig.KIND,
+            new AgentConfig.ClusterRef(
+                namespace, cluster.getMetadata().getName(), generation == null ? 1 : generation),
+            SpecDefaults.applied(cluster.getSpec()),
+            new AgentConfig.Keys(active, keys)));
+  }
+
+  private static Map<String, String> keys(
+      Secret secret, RouterCluster cluster, List<Violation> problems) {
+    Map<String, String> keys = new TreeMap<>();
+    String ref = cluster.getSpec().authSecretRef.name;
+    if (secret == null) {
+      problems.add(new Violation("spec.authSecretRef.name", "Secret " + ref + " not found"));
+      return keys;
+    }
+    if (secret.getData() != null) {
+      secret.getData().forEach(keys::put);
+    }
+    if (secret.getStringData() != null) {
+      secret
+          .getStringData()
+          .forEach(
+              (id, text) ->
+                  keys.put(
+                      id,
+                      Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8))));
+    }
+    keys.forEach(
+        (id, b64) -> {
+          int length;
+          try {
+            length = Base64.getDecoder().decode(b64).length;
+          } catch (IllegalArgumentException e) {
+            problems.add(new Violation("Secret " + ref, "key '" + id + "' is not valid base64"));
+            return;
+          }
+          if (length < MIN_KEY_BYTES) {
+            problems.add(
+                new Violation(
+                    "Secret " + ref,
+                    "key '"
+                        + id
+                        + "' has "
+                        + length
+                        + " bytes; at least "
+                        + MIN_KEY_BYTES
+                        + " are needed for HMAC-SHA256"));
+          }
+        });
+    return keys;
+  }
+}
