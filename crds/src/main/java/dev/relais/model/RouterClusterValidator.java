@@ -35,7 +35,7 @@ public final class RouterClusterValidator {
   private static final Pattern NAME = Pattern.compile(Rules.NAME_PATTERN);
   private static final Pattern IFNAME = Pattern.compile(Rules.IFNAME_PATTERN);
   private static final Pattern LABEL = Pattern.compile(Rules.LABEL_PATTERN);
-  private static final Pattern KEY_ID = Pattern.compile("^[A-Za-z0-9_.-]{1,32}$");
+  private static final Pattern KEY_ID = Pattern.compile(Rules.KEY_ID_PATTERN);
 
   private final List<Violation> violations = new ArrayList<>();
 
@@ -146,7 +146,7 @@ public final class RouterClusterValidator {
       add("spec.authSecretRef.name", NOT_A_NAME);
     if (spec.authSecretRef.activeKeyId == null) add("spec.authSecretRef.activeKeyId", REQUIRED);
     else if (!KEY_ID.matcher(spec.authSecretRef.activeKeyId).matches()) {
-      add("spec.authSecretRef.activeKeyId", "must be 1-32 letters, digits, '_', '.' or '-'");
+      add("spec.authSecretRef.activeKeyId", "must be a key number 0-255, as heartbeat's auth N");
     }
   }
 

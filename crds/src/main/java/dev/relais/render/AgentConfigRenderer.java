@@ -90,6 +90,15 @@ public final class AgentConfigRenderer {
     }
     keys.forEach(
         (id, b64) -> {
+          if (!id.matches(dev.relais.api.v1alpha1.Rules.KEY_ID_PATTERN)) {
+            problems.add(
+                new Violation(
+                    "Secret " + ref,
+                    "entry '"
+                        + id
+                        + "' must be named by a key number 0-255 (heartbeat's authkeys N)"));
+            return;
+          }
           int length;
           try {
             length = Base64.getDecoder().decode(b64).length;

@@ -19,9 +19,11 @@ public class AuthSecretRef {
   public String name;
 
   @Required
-  @Size(min = 1, max = 32)
-  @Pattern("^[A-Za-z0-9_.-]+$")
-  @JsonPropertyDescription("The Secret entry that signs heartbeats (heartbeat's `auth N`).")
+  @Size(min = 1, max = 3)
+  @Pattern(Rules.KEY_ID_PATTERN)
+  @JsonPropertyDescription(
+      "The Secret entry that signs heartbeats, a number 0-255 (heartbeat's `auth N`); it travels"
+          + " in every heartbeat so receivers pick the right key.")
   public String activeKeyId;
 
   public AuthSecretRef() {}

@@ -88,6 +88,7 @@ public final class Rules {
   public static final String IPV6 = "[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*";
   public static final String IP_PATTERN = "^(" + IPV4 + "|" + IPV6 + ")$";
   public static final String CIDR_PATTERN = "^(" + IPV4 + "|" + IPV6 + ")/[0-9]{1,3}$";
+  public static final String KEY_ID_PATTERN = "^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$";
   public static final String NAME_PATTERN = "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$";
   public static final String IFNAME_PATTERN = "^[^\\s/:]{1,15}$";
   public static final String LABEL_PATTERN = "^[^\\s/]{1,15}$";
