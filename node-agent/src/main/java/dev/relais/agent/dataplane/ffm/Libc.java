@@ -17,6 +17,9 @@ import java.lang.invoke.VarHandle;
  * libc downcalls, each with errno captured right after the call (java-stack.md §6, §10), so no JVM
  * activity between the call and the read can clobber it.
  */
+// Restricted by design: this package is where the JVM is allowed to call native code
+// (--enable-native-access=ALL-UNNAMED in the launcher and the test argLine).
+@SuppressWarnings("restricted")
 final class Libc {
   private static final Linker LINKER = Linker.nativeLinker();
   private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
