@@ -13,4 +13,8 @@ final class Failures {
       default -> new DataplaneError.KernelError(operation, errno, detail);
     };
   }
+
+  static DataplaneError of(String operation, String capability, NetlinkMessages.Ack ack) {
+    return of(operation, capability, ack.errno(), ack.detail());
+  }
 }

@@ -3,16 +3,14 @@ package dev.relais.agent.dataplane;
 import dev.relais.agent.dataplane.NetlinkMessages.AddressEntry;
 import dev.relais.agent.dataplane.NetlinkMessages.LinkEntry;
 import dev.relais.agent.dataplane.ffm.ErrnoException;
-import java.net.InetAddress;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -27,49 +25,30 @@ import org.slf4j.LoggerFactory;
  * The data plane on the Linux kernel: rtnetlink for addresses and links, packet sockets for ARP/NA,
  * ICMP sockets for pings, all through {@code dataplane.ffm}.
  *
- * <p>Threads: address and announce work runs in call order on one ops thread (which owns the
- * netlink request socket and the packet send socket); probes and pings block, so they run on a
- * probe thread; a monitor thread reads netlink multicast and calls the listener. All three are
- * created by the thread that calls {@link #open}, so they and every socket they open live in that
- * thread's network namespace (the host's, for the agent; a test namespace in the kernel tests).
+ * <p>Threads: address and announce work runs in call order on one ops thread, which owns the
+ * netlink request socket and the packet send socket; probes and pings block, so they run on a probe
+ * thread; a monitor thread reads netlink multicast and calls the listener. All three are created by
+ * the thread that calls {@link #open}, so they and every socket they open live in that thread's
+ * network namespace (the host's, for the agent; a test namespace in the kernel tests).
  */
 public final class LinuxDataplane implements Dataplane {
   private static final Logger LOG = LoggerFactory.getLogger(LinuxDataplane.class);
   private static final String NET_ADMIN = "CAP_NET_ADMIN";
   private static final String NET_RAW = "CAP_NET_RAW";
 
-  private final DataplaneListener listener;
   private final NetlinkMonitor monitor;
   private final ScheduledThreadPoolExecutor ops;
   private final ThreadPoolExecutor probes;
   private final IcmpProber icmp = new IcmpProber(RandomGenerator.getDefault());
-  private final Map<Key, Held> held = new ConcurrentHashMap<>();
+  private final HeldVips held = new HeldVips();
   private final Map<String, Device> devices = new ConcurrentHashMap<>();
-  private final Map<String, LinkState> tracked = new ConcurrentHashMap<>();
+  private final KernelEvents events;
   private final Announcer announcer = new Announcer(); // ops thread
   private RouteSocket route; // ops thread
 
-  private record Key(InetAddress address, String device) {
-    static Key of(VirtualIp vip) {
-      return new Key(vip.address(), vip.device());
-    }
-  }
-
-  /** A VIP we installed. {@code generation} (ops thread) ends older announcement chains. */
-  private static final class Held {
-    final VirtualIp vip;
-    final int index;
-    int generation;
-
-    Held(VirtualIp vip, int index) {
-      this.vip = vip;
-      this.index = index;
-    }
-  }
-
   private LinuxDataplane(DataplaneListener listener, NetlinkMonitor monitor) {
-    this.listener = listener;
     this.monitor = monitor;
+    this.events = new KernelEvents(listener, held, devices);
     this.ops = new ScheduledThreadPoolExecutor(1, r -> thread(r, "relais-dataplane"));
     this.ops.setRemoveOnCancelPolicy(true);
     this.probes =
@@ -83,7 +62,7 @@ public final class LinuxDataplane implements Dataplane {
     // Create the worker threads now, on the opening thread, so they inherit its namespace.
     ops.prestartAllCoreThreads();
     probes.prestartAllCoreThreads();
-    monitor.start(this::onNetlink, this::resync);
+    monitor.start(events, this::resync);
   }
 
   /** Opens the data plane in the calling thread's network namespace. */
@@ -97,8 +76,9 @@ public final class LinuxDataplane implements Dataplane {
 
   @Override
   public CompletableFuture<DataplaneResult<VirtualIp>> install(VirtualIp vip, Lifetime lifetime) {
+    String operation = "install " + vip;
     return onOps(
-        "install " + vip,
+        operation,
         NET_ADMIN,
         () -> {
           Optional<Device> device = device(vip.device());
@@ -106,8 +86,7 @@ public final class LinuxDataplane implements Dataplane {
             return DataplaneResult.failed(new DataplaneError.MissingInterface(vip.device()));
           }
           int index = device.get().index();
-          Key key = Key.of(vip);
-          if (!held.containsKey(key)) {
+          if (!held.holds(vip)) {
             Optional<String> conflict = conflict(vip, index);
             if (conflict.isPresent()) {
               return DataplaneResult.failed(
@@ -117,20 +96,21 @@ public final class LinuxDataplane implements Dataplane {
           NetlinkMessages.Ack ack =
               route().request(seq -> NetlinkMessages.newAddress(seq, index, vip, lifetime));
           if (ack.errno() != 0) {
-            return DataplaneResult.failed(kernel("install " + vip, NET_ADMIN, ack));
+            return DataplaneResult.failed(Failures.of(operation, NET_ADMIN, ack));
           }
-          held.computeIfAbsent(key, k -> new Held(vip, index));
+          held.add(vip, index);
           return DataplaneResult.ok(vip);
         });
   }
 
   @Override
   public CompletableFuture<DataplaneResult<VirtualIp>> remove(VirtualIp vip) {
+    String operation = "remove " + vip;
     return onOps(
-        "remove " + vip,
+        operation,
         NET_ADMIN,
         () -> {
-          held.remove(Key.of(vip)); // first, so the monitor does not report our own delete
+          held.forget(vip); // first, so the monitor does not report our own delete as a loss
           Optional<Device> device = device(vip.device());
           if (device.isEmpty()) {
             return DataplaneResult.ok(vip); // no interface, no address
@@ -142,7 +122,7 @@ public final class LinuxDataplane implements Dataplane {
                       seq ->
                           NetlinkMessages.deleteAddress(seq, index, vip.address(), vip.prefix()));
           if (ack.errno() != 0 && ack.errno() != ErrnoException.EADDRNOTAVAIL) {
-            return DataplaneResult.failed(kernel("remove " + vip, NET_ADMIN, ack));
+            return DataplaneResult.failed(Failures.of(operation, NET_ADMIN, ack));
           }
           return DataplaneResult.ok(vip);
         });
@@ -160,14 +140,13 @@ public final class LinuxDataplane implements Dataplane {
           List<VirtualIp> removed = new ArrayList<>();
           for (VirtualIp vip : wanted) {
             Optional<Device> device = device(vip.device());
-            if (device.isEmpty()) {
-              continue;
-            }
             for (AddressEntry entry : present) {
-              if (entry.index() != device.get().index() || !entry.address().equals(vip.address())) {
+              if (device.isEmpty()
+                  || entry.index() != device.get().index()
+                  || !entry.address().equals(vip.address())) {
                 continue;
               }
-              held.remove(Key.of(vip));
+              held.forget(vip);
               NetlinkMessages.Ack ack =
                   route()
                       .request(
@@ -175,7 +154,7 @@ public final class LinuxDataplane implements Dataplane {
                               NetlinkMessages.deleteAddress(
                                   seq, entry.index(), entry.address(), entry.prefix()));
               if (ack.errno() != 0 && ack.errno() != ErrnoException.EADDRNOTAVAIL) {
-                return DataplaneResult.failed(kernel("remove stale " + vip, NET_ADMIN, ack));
+                return DataplaneResult.failed(Failures.of("remove stale " + vip, NET_ADMIN, ack));
               }
               Optional<String> label =
                   entry.label().filter(l -> !l.equals(vip.device()) && l.startsWith(vip.device()));
@@ -195,7 +174,7 @@ public final class LinuxDataplane implements Dataplane {
         "announce " + vip,
         NET_RAW,
         () -> {
-          Held entry = held.get(Key.of(vip));
+          HeldVips.Held entry = held.get(vip);
           if (entry == null) {
             return DataplaneResult.failed(new DataplaneError.NotHeld(vip));
           }
@@ -210,14 +189,15 @@ public final class LinuxDataplane implements Dataplane {
         });
   }
 
-  private void scheduleNext(Held entry, int generation, Announcement a, int burstLeft) {
+  /** The rest of a burst, then refreshes, each round on the ops thread while still held. */
+  private void scheduleNext(HeldVips.Held entry, int generation, Announcement a, int burstLeft) {
     Duration delay = burstLeft > 0 ? a.interval() : a.refreshEvery();
     if (burstLeft <= 0 && delay.isZero()) {
       return;
     }
     ops.schedule(
         () -> {
-          if (held.get(Key.of(entry.vip)) != entry || entry.generation != generation) {
+          if (!held.current(entry) || entry.generation != generation) {
             return; // removed, lost, or announced anew since
           }
           try {
@@ -242,14 +222,9 @@ public final class LinuxDataplane implements Dataplane {
         NET_ADMIN,
         () -> {
           refreshDevices();
-          Map<String, LinkState> states = new LinkedHashMap<>();
-          for (String name : wanted.stream().sorted().toList()) {
-            states.put(
-                name,
-                Optional.ofNullable(devices.get(name)).map(Device::state).orElse(LinkState.ABSENT));
-          }
-          tracked.keySet().retainAll(wanted);
-          tracked.putAll(states);
+          Map<String, LinkState> states = new TreeMap<>();
+          wanted.forEach(name -> states.put(name, events.current(name)));
+          events.track(states);
           return DataplaneResult.ok(Map.copyOf(states));
         });
   }
@@ -257,8 +232,9 @@ public final class LinuxDataplane implements Dataplane {
   @Override
   public CompletableFuture<DataplaneResult<OwnerProbe>> probeOwners(
       VirtualIp vip, Duration window) {
+    String operation = "probe owners of " + vip;
     return onOps(
-            "resolve " + vip.device(),
+            operation,
             NET_ADMIN,
             () ->
                 device(vip.device())
@@ -274,7 +250,7 @@ public final class LinuxDataplane implements Dataplane {
                       DataplaneResult.failed(error);
                   case DataplaneResult.Ok<Device>(Device device) ->
                       guarded(
-                          "probe owners of " + vip,
+                          operation,
                           NET_RAW,
                           () -> DataplaneResult.ok(OwnerProber.probe(device, vip, window)));
                 },
@@ -295,21 +271,18 @@ public final class LinuxDataplane implements Dataplane {
   @Override
   public void close() {
     monitor.close();
-    CompletableFuture<Void> closed =
-        CompletableFuture.runAsync(
+    CompletableFuture.runAsync(
             () -> {
               announcer.close();
               if (route != null) {
                 route.close();
               }
             },
-            ops);
-    closed.join();
+            ops)
+        .join();
     ops.shutdownNow();
     probes.shutdownNow();
   }
-
-  // --- ops-thread helpers ---
 
   private interface Work<T> {
     DataplaneResult<T> run() throws ErrnoException;
@@ -328,10 +301,7 @@ public final class LinuxDataplane implements Dataplane {
     }
   }
 
-  private static DataplaneError kernel(
-      String operation, String capability, NetlinkMessages.Ack ack) {
-    return Failures.of(operation, capability, ack.errno(), ack.detail());
-  }
+  // --- ops thread only ---
 
   private RouteSocket route() throws ErrnoException {
     if (route == null) {
@@ -350,7 +320,7 @@ public final class LinuxDataplane implements Dataplane {
   }
 
   private void refreshDevices() throws ErrnoException {
-    Map<String, Device> fresh = new ConcurrentHashMap<>();
+    Map<String, Device> fresh = new TreeMap<>();
     route()
         .dump(
             NetlinkMessages::dumpLinks,
@@ -390,74 +360,21 @@ public final class LinuxDataplane implements Dataplane {
     return Optional.empty();
   }
 
-  // --- monitor thread ---
-
-  private void onNetlink(ByteBuffer message) {
-    int type = message.getShort(message.position() + 4) & 0xFFFF;
-    switch (type) {
-      case NetlinkMessages.RTM_NEWLINK, NetlinkMessages.RTM_DELLINK -> {
-        LinkEntry link = NetlinkMessages.parseLink(message);
-        boolean gone = type == NetlinkMessages.RTM_DELLINK;
-        if (gone) {
-          devices.remove(link.name(), devices.get(link.name()));
-        } else {
-          devices.put(link.name(), Device.of(link));
-        }
-        linkState(link.name(), gone ? LinkState.ABSENT : link.state());
-      }
-      case NetlinkMessages.RTM_DELADDR -> {
-        AddressEntry entry = NetlinkMessages.parseAddress(message);
-        held.values().stream()
-            .filter(h -> h.index == entry.index() && h.vip.address().equals(entry.address()))
-            .findFirst()
-            .filter(h -> held.remove(Key.of(h.vip), h))
-            .ifPresent(h -> emit(new DataplaneEvent.VipRemoved(h.vip)));
-      }
-      default -> {}
-    }
-  }
-
-  private void linkState(String name, LinkState state) {
-    if (!tracked.containsKey(name)) {
-      return;
-    }
-    LinkState before = tracked.put(name, state);
-    if (before != state) {
-      emit(new DataplaneEvent.LinkChanged(name, state));
-    }
-  }
-
-  private void emit(DataplaneEvent event) {
-    LOG.info("data plane event {}", event);
-    try {
-      listener.onEvent(event);
-    } catch (RuntimeException e) {
-      LOG.error("data plane listener failed on {}", event, e);
-    }
-  }
-
-  /** After a monitor overflow: read links and held VIPs again and report what changed. */
+  /** After a monitor overflow: reads links and held VIPs again and reports what changed. */
   private void resync() {
     ops.execute(
         () -> {
           try {
             refreshDevices();
-            tracked
-                .keySet()
-                .forEach(
-                    name ->
-                        linkState(
-                            name,
-                            Optional.ofNullable(devices.get(name))
-                                .map(Device::state)
-                                .orElse(LinkState.ABSENT)));
+            events.tracked().forEach(name -> events.linkState(name, events.current(name)));
             List<AddressEntry> present = addresses(NetlinkMessages.AF_UNSPEC);
-            for (Held h : List.copyOf(held.values())) {
+            for (HeldVips.Held h : held.all()) {
               boolean there =
                   present.stream()
                       .anyMatch(e -> e.index() == h.index && e.address().equals(h.vip.address()));
-              if (!there && held.remove(Key.of(h.vip), h)) {
-                emit(new DataplaneEvent.VipRemoved(h.vip));
+              if (!there) {
+                events.lost(
+                    new AddressEntry(h.index, h.vip.address(), h.vip.prefix(), Optional.empty()));
               }
             }
           } catch (ErrnoException e) {
