@@ -1,0 +1,225 @@
+package dev.relais.agent.protocol;
+
+import dev.relais.agent.protocol.Effect.Report;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Peer liveness with heartbeat 3's semantics (heartbeat-3.md §5): a peer is late once silent for
+ * warnTime, dead once silent for the deadTime it advertises itself (so a timing change rolling
+ * through the nodes never causes a false failover), and judged by initDead until first heard. It is
+ * dead only when every path is silent; a silent path alone is reported. Any heartbeat counts, even
+ * a duplicate or a reordered one: it proves the peer was alive.
+ */
+final class Membership {
+  /** One path's state; a path never heard is reported down once initDead has passed. */
+  private enum PathState {
+    UNKNOWN,
+    UP,
+    DOWN
+  }
+
+  /** What we know about one peer. */
+  static final class Peer {
+    final String name;
+    int paths;
+    boolean heard;
+    boolean alive;
+    boolean lateReported;
+    long lastHeardNanos;
+    long[] pathHeardNanos;
+    PathState[] pathStates;
+    Heartbeat latest;
+
+    Peer(String name, int paths) {
+      this.name = name;
+      resize(paths);
+    }
+
+    void resize(int n) {
+      var heard = new long[n];
+      var states = new PathState[n];
+      for (int i = 0; i < n; i++) {
+        boolean kept = pathStates != null && i < pathStates.length;
+        heard[i] = kept ? pathHeardNanos[i] : 0;
+        states[i] = kept ? pathStates[i] : PathState.UNKNOWN;
+      }
+      paths = n;
+      pathHeardNanos = heard;
+      pathStates = states;
+    }
+
+    /** The latest heartbeat (highest boot epoch, then sequence), or null if never heard. */
+    Heartbeat latest() {
+      return latest;
+    }
+
+    int pathsUp() {
+      int n = 0;
+      for (var s : pathStates) {
+        if (s == PathState.UP) {
+          n++;
+        }
+      }
+      return n;
+    }
+  }
+
+  private final Map<String, Peer> peers = new HashMap<>();
+  private final List<Peer> order = new ArrayList<>();
+  private long startNanos;
+  private long initDeadNanos;
+  private long warnNanos;
+
+  Membership(ProtocolConfig config, long startNanos) {
+    this.startNanos = startNanos;
+    reconfigure(config, startNanos);
+  }
+
+  /** Keeps what is known about peers still listed; a new peer gets initDead from now. */
+  void reconfigure(ProtocolConfig config, long nowNanos) {
+    initDeadNanos = config.timing().initDead().toNanos();
+    warnNanos = config.timing().warnTime().toNanos();
+    order.clear();
+    var listed = new HashMap<String, Peer>();
+    for (var spec : config.nodes()) {
+      if (spec.name().equals(config.self())) {
+        continue;
+      }
+      var peer = peers.get(spec.name());
+      if (peer == null) {
+        peer = new Peer(spec.name(), spec.paths());
+        if (nowNanos != startNanos) {
+          peer.lastHeardNanos = nowNanos; // judged by initDead from the moment it was added
+        }
+      } else if (peer.paths != spec.paths()) {
+        peer.resize(spec.paths());
+      }
+      listed.put(spec.name(), peer);
+      order.add(peer);
+    }
+    peers.clear();
+    peers.putAll(listed);
+  }
+
+  List<Peer> peers() {
+    return order;
+  }
+
+  Peer peer(String name) {
+    return peers.get(name);
+  }
+
+  /** Every peer has been heard at least once since start (heartbeat's "communication up"). */
+  boolean heardAll() {
+    for (var p : order) {
+      if (!p.heard) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Records a heartbeat received on {@code path}; returns true when it is newer than the latest one
+   * from that peer (so the caller should re-evaluate claims).
+   */
+  boolean onHeartbeat(Heartbeat hb, int path, long nowNanos, List<Effect> out) {
+    var peer = peers.get(hb.sender());
+    if (peer == null) {
+      return false;
+    }
+    peer.lastHeardNanos = Math.max(peer.lastHeardNanos, nowNanos);
+    peer.lateReported = false;
+    if (path >= 0 && path < peer.paths) {
+      peer.pathHeardNanos[path] = nowNanos;
+      if (peer.pathStates[path] == PathState.DOWN) {
+        out.add(new Report(Reason.PATH_UP, peer.name, "path " + path));
+      }
+      peer.pathStates[path] = PathState.UP;
+    }
+    if (!peer.alive) {
+      peer.alive = true;
+      out.add(new Report(Reason.PEER_ALIVE, peer.name, peer.heard ? "returned" : "first heard"));
+    }
+    peer.heard = true;
+    var latest = peer.latest;
+    boolean newer =
+        latest == null
+            || hb.bootEpoch() > latest.bootEpoch()
+            || (hb.bootEpoch() == latest.bootEpoch() && hb.sequence() > latest.sequence());
+    if (newer) {
+      if (latest != null && hb.bootEpoch() > latest.bootEpoch()) {
+        out.add(new Report(Reason.PEER_RESTARTED, peer.name, "boot epoch " + hb.bootEpoch()));
+      }
+      peer.latest = hb;
+    }
+    return newer;
+  }
+
+  /** Applies the clock: late, dead and silent-path reports. Returns true if a peer died. */
+  boolean onTick(long nowNanos, List<Effect> out) {
+    boolean died = false;
+    for (var peer : order) {
+      long deadNanos = deadNanos(peer);
+      long silent = nowNanos - (peer.heard ? peer.lastHeardNanos : startOr(peer));
+      if (peer.alive && silent > deadNanos) {
+        peer.alive = false;
+        died = true;
+        out.add(new Report(Reason.PEER_DEAD, peer.name, "silent " + silent / 1_000_000 + " ms"));
+      } else if (!peer.heard && !peer.lateReported && silent > deadNanos) {
+        peer.lateReported = true; // never heard: reported dead once, when initDead runs out
+        out.add(new Report(Reason.PEER_DEAD, peer.name, "never heard within initDead"));
+      } else if (peer.alive && !peer.lateReported && silent > warnNanos) {
+        peer.lateReported = true;
+        out.add(new Report(Reason.PEER_LATE, peer.name, "silent " + silent / 1_000_000 + " ms"));
+      }
+      for (int i = 0; i < peer.paths; i++) {
+        var state = peer.pathStates[i];
+        boolean down =
+            state == PathState.UP
+                ? nowNanos - peer.pathHeardNanos[i] > deadNanos
+                : state == PathState.UNKNOWN && peer.alive && nowNanos - startNanos > initDeadNanos;
+        if (down) {
+          peer.pathStates[i] = PathState.DOWN;
+          out.add(new Report(Reason.PATH_DOWN, peer.name, "path " + i));
+        }
+      }
+    }
+    return died;
+  }
+
+  /** The earliest moment at which {@link #onTick} would report or decide something. */
+  long nextDeadline() {
+    long next = Long.MAX_VALUE;
+    for (var peer : order) {
+      long deadNanos = deadNanos(peer);
+      long base = peer.heard ? peer.lastHeardNanos : startOr(peer);
+      if (peer.alive || (!peer.heard && !peer.lateReported)) {
+        next = Math.min(next, base + deadNanos + 1);
+      }
+      if (peer.alive && !peer.lateReported) {
+        next = Math.min(next, base + warnNanos + 1);
+      }
+      for (int i = 0; i < peer.paths; i++) {
+        if (peer.pathStates[i] == PathState.UP) {
+          next = Math.min(next, peer.pathHeardNanos[i] + deadNanos + 1);
+        } else if (peer.pathStates[i] == PathState.UNKNOWN && peer.alive) {
+          next = Math.min(next, startNanos + initDeadNanos + 1);
+        }
+      }
+    }
+    return next;
+  }
+
+  private long startOr(Peer peer) {
+    return Math.max(startNanos, peer.lastHeardNanos);
+  }
+
+  /** The peer's own advertised deadTime once heard; initDead before (heartbeat-3.md §5). */
+  private long deadNanos(Peer peer) {
+    return peer.latest == null ? initDeadNanos : peer.latest.deadTimeNanos();
+  }
+}

@@ -1,0 +1,370 @@
+package dev.relais.agent.protocol;
+
+import dev.relais.agent.protocol.ClusterView.Member;
+import dev.relais.agent.protocol.Effect.PublishState;
+import dev.relais.agent.protocol.Effect.Report;
+import dev.relais.agent.protocol.Effect.SendHeartbeat;
+import dev.relais.agent.protocol.Effect.ShutdownComplete;
+import dev.relais.agent.protocol.Effect.StateChange;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The heartbeat protocol and election of one node: a pure, deterministic state machine. Time comes
+ * in as monotonic nanoseconds, every input returns the effects to perform in order, and {@link
+ * #nextDeadlineNanos()} says when to call {@link #onTick} next (calling it earlier or more often is
+ * harmless). Not thread-safe: one thread, the runtime's event loop, owns it.
+ *
+ * <p>Boot epoch contract: {@code bootEpoch} must be strictly greater than the value of every
+ * earlier run of this node (the runtime persists a floor and uses max(floor + 1, wall-clock
+ * seconds)); peers drop an earlier boot's datagrams as replays and forget its claims.
+ */
+public final class ProtocolMachine {
+  private ProtocolConfig config;
+  private final long bootEpoch;
+  private final Map<String, GroupElection> groups = new LinkedHashMap<>();
+  private final Map<String, Long> eligibleSince = new HashMap<>();
+  private Membership membership;
+  private Health health = Health.healthy();
+  private NodeStatus status = NodeStatus.INIT;
+  private final Map<String, GroupRole> roles = new HashMap<>();
+  private long startNanos;
+  private boolean started;
+  private boolean canAct;
+  private boolean leaving;
+  private boolean stopped;
+  private long sequence;
+  private long nextSendNanos;
+  private long nextDeadline = Long.MAX_VALUE;
+  private StateSnapshot published;
+
+  public ProtocolMachine(ProtocolConfig config, long bootEpoch) {
+    if (bootEpoch < 0) {
+      throw new IllegalArgumentException("boot epoch must not be negative");
+    }
+    this.config = config;
+    this.bootEpoch = bootEpoch;
+    for (var g : config.groups()) {
+      groups.put(g.name(), new GroupElection(g));
+    }
+  }
+
+  /** Starts the clock: INIT, first heartbeats out at once; claims wait for the cluster. */
+  public List<Effect> start(long nowNanos) {
+    if (started) {
+      throw new IllegalStateException("already started");
+    }
+    started = true;
+    startNanos = nowNanos;
+    nextSendNanos = nowNanos;
+    membership = new Membership(config, nowNanos);
+    var out = new ArrayList<Effect>();
+    out.add(
+        new StateChange(config.clusterId(), config.self(), "", "", status.name(), Reason.STARTED));
+    step(nowNanos, out, Reason.STARTED, true);
+    return out;
+  }
+
+  /** An accepted heartbeat (see {@link HeartbeatCodec#decode}) that arrived on {@code path}. */
+  public List<Effect> onHeartbeat(Heartbeat heartbeat, int path, long nowNanos) {
+    if (!started || stopped) {
+      return List.of();
+    }
+    var out = new ArrayList<Effect>();
+    membership.onHeartbeat(heartbeat, path, nowNanos, out);
+    step(nowNanos, out, Reason.CLUSTER_HEARD, false);
+    return out;
+  }
+
+  /** The clock advanced: liveness, timers, periodic heartbeats. */
+  public List<Effect> onTick(long nowNanos) {
+    if (!started || stopped) {
+      return List.of();
+    }
+    var out = new ArrayList<Effect>();
+    step(nowNanos, out, Reason.PEER_DEAD, false);
+    return out;
+  }
+
+  /** New health from the data plane (tracked interfaces, ping targets). */
+  public List<Effect> onHealth(Health newHealth, long nowNanos) {
+    boolean wasFault = health.fault();
+    health = newHealth;
+    if (!started || stopped) {
+      return List.of();
+    }
+    var out = new ArrayList<Effect>();
+    var reason = newHealth.fault() ? Reason.FAULT : wasFault ? Reason.HEALTHY : Reason.PING_REACH;
+    step(nowNanos, out, reason, true);
+    return out;
+  }
+
+  /** A new config generation (standby, requests, timing, nodes, groups, keys). */
+  public List<Effect> onConfig(ProtocolConfig newConfig, long nowNanos) {
+    if (!newConfig.self().equals(config.self())
+        || !newConfig.clusterId().equals(config.clusterId())) {
+      throw new IllegalArgumentException("a machine keeps its cluster and node name");
+    }
+    var out = new ArrayList<Effect>();
+    var kept = new LinkedHashMap<String, GroupElection>();
+    for (var g : newConfig.groups()) {
+      var old = groups.remove(g.name());
+      if (old != null) {
+        old.respec(g);
+      }
+      kept.put(g.name(), old != null ? old : new GroupElection(g));
+    }
+    for (var removed : groups.values()) {
+      if (removed.dropNow(Reason.CONFIG_CHANGED, out)) {
+        out.add(
+            change(removed.spec.name(), GroupRole.MASTER, role(removed), Reason.CONFIG_CHANGED));
+      }
+      roles.remove(removed.spec.name());
+    }
+    groups.clear();
+    groups.putAll(kept);
+    long oldKeepalive = config.timing().keepalive().toNanos();
+    config = newConfig;
+    if (!started || stopped) {
+      return out;
+    }
+    membership.reconfigure(newConfig, nowNanos);
+    long keepalive = newConfig.timing().keepalive().toNanos();
+    if (keepalive < oldKeepalive) {
+      nextSendNanos = Math.min(nextSendNanos, nowNanos + keepalive);
+    }
+    step(nowNanos, out, Reason.CONFIG_CHANGED, true);
+    return out;
+  }
+
+  /**
+   * Clean shutdown: hand every group over make-before-break, release at the handoff bound at the
+   * latest, then {@link ShutdownComplete}. Peers take over at once from a LEAVING node.
+   */
+  public List<Effect> requestShutdown(long nowNanos) {
+    if (!started || stopped) {
+      return List.of(new ShutdownComplete());
+    }
+    leaving = true;
+    var out = new ArrayList<Effect>();
+    step(nowNanos, out, Reason.SHUTDOWN, true);
+    return out;
+  }
+
+  /** When {@link #onTick} must be called next; {@code Long.MAX_VALUE} once stopped. */
+  public long nextDeadlineNanos() {
+    return nextDeadline;
+  }
+
+  public NodeStatus status() {
+    return status;
+  }
+
+  /** Whether this node currently holds the group's VIP. */
+  public boolean holds(String group) {
+    var g = groups.get(group);
+    return g != null && g.held();
+  }
+
+  private void step(long nowNanos, List<Effect> out, Reason reason, boolean sendNow) {
+    int before = out.size();
+    membership.onTick(nowNanos, out);
+    if (!canAct && (membership.heardAll() || nowNanos - startNanos >= initDeadNanos())) {
+      canAct = true;
+      out.add(
+          new Report(
+              membership.heardAll() ? Reason.CLUSTER_HEARD : Reason.INIT_DEAD_EXPIRED,
+              config.self(),
+              "may claim from now on"));
+    }
+    var newStatus = computeStatus();
+    if (newStatus != status) {
+      var why =
+          switch (newStatus) {
+            case INIT -> reason;
+            case ACTIVE ->
+                status == NodeStatus.INIT
+                    ? (membership.heardAll() ? Reason.CLUSTER_HEARD : Reason.INIT_DEAD_EXPIRED)
+                    : status == NodeStatus.FAULT ? Reason.HEALTHY : Reason.CONFIG_CHANGED;
+            case STANDBY -> Reason.STANDBY;
+            case FAULT -> Reason.FAULT;
+            case LEAVING -> Reason.SHUTDOWN;
+          };
+      out.add(
+          new StateChange(
+              config.clusterId(), config.self(), "", status.name(), newStatus.name(), why));
+      status = newStatus;
+      sendNow = true;
+    }
+    var view = view(nowNanos);
+    for (var g : groups.values()) {
+      sendNow |= g.evaluate(view, config, nowNanos, out);
+      var role = role(g);
+      var was = roles.put(g.spec.name(), role);
+      if (was != role) {
+        var why =
+            (was == GroupRole.MASTER || role == GroupRole.MASTER)
+                ? g.lastReason()
+                : status == NodeStatus.ACTIVE ? reason : statusReason();
+        out.add(change(g.spec.name(), was, role, why));
+      }
+    }
+    boolean holdsAny = groups.values().stream().anyMatch(GroupElection::held);
+    if (sendNow || nowNanos >= nextSendNanos) {
+      sendHeartbeats(nowNanos, out);
+    }
+    if (leaving && !holdsAny) {
+      stopped = true;
+      out.add(new ShutdownComplete());
+      nextDeadline = Long.MAX_VALUE;
+      return;
+    }
+    if (out.size() > before) {
+      publishIfChanged(out);
+    }
+    nextDeadline = deadline();
+  }
+
+  private Reason statusReason() {
+    return switch (status) {
+      case INIT, ACTIVE -> Reason.STARTED;
+      case STANDBY -> Reason.STANDBY;
+      case FAULT -> Reason.FAULT;
+      case LEAVING -> Reason.SHUTDOWN;
+    };
+  }
+
+  private StateChange change(String group, GroupRole from, GroupRole to, Reason why) {
+    return new StateChange(
+        config.clusterId(), config.self(), group, from == null ? "" : from.name(), to.name(), why);
+  }
+
+  private NodeStatus computeStatus() {
+    if (leaving) {
+      return NodeStatus.LEAVING;
+    }
+    if (!canAct) {
+      return NodeStatus.INIT;
+    }
+    if (health.fault()) {
+      return NodeStatus.FAULT;
+    }
+    return config.standby().contains(config.self()) ? NodeStatus.STANDBY : NodeStatus.ACTIVE;
+  }
+
+  private GroupRole role(GroupElection g) {
+    if (g.held()) {
+      return GroupRole.MASTER;
+    }
+    return switch (status) {
+      case INIT -> GroupRole.INIT;
+      case ACTIVE -> GroupRole.BACKUP;
+      case STANDBY -> GroupRole.STANDBY;
+      case FAULT -> GroupRole.FAULT;
+      case LEAVING -> GroupRole.STOPPED;
+    };
+  }
+
+  private ClusterView view(long nowNanos) {
+    var self = config.selfSpec();
+    var members = new ArrayList<Member>();
+    members.add(
+        new Member(self.name(), self.priority(), status, health.pingReachable(), startNanos));
+    var live = new ArrayList<Heartbeat>();
+    var all = new ArrayList<Heartbeat>();
+    for (var peer : membership.peers()) {
+      var hb = peer.latest();
+      if (hb == null) {
+        continue;
+      }
+      all.add(hb);
+      if (!peer.alive) {
+        eligibleSince.remove(peer.name);
+        continue;
+      }
+      live.add(hb);
+      long since = eligibleSince.getOrDefault(peer.name, -1L);
+      if (hb.status() == NodeStatus.ACTIVE) {
+        if (since < 0) {
+          since = nowNanos;
+          eligibleSince.put(peer.name, since);
+        }
+      } else {
+        eligibleSince.remove(peer.name);
+      }
+      members.add(new Member(peer.name, hb.priority(), hb.status(), hb.pingReach(), since));
+    }
+    return new ClusterView(config.self(), status, members, live, all);
+  }
+
+  private void sendHeartbeats(long nowNanos, List<Effect> out) {
+    var entries = new ArrayList<GroupEntry>();
+    for (var g : groups.values()) {
+      g.entries(nowNanos, entries);
+    }
+    var self = config.selfSpec();
+    var timing = config.timing();
+    for (int path = 0; path < self.paths(); path++) {
+      out.add(
+          new SendHeartbeat(
+              new Heartbeat(
+                  self.name(),
+                  bootEpoch,
+                  ++sequence,
+                  config.generation(),
+                  path,
+                  status,
+                  self.priority(),
+                  health.pingReachable(),
+                  (int) timing.keepalive().toMillis(),
+                  (int) timing.deadTime().toMillis(),
+                  entries)));
+    }
+    long keepalive = timing.keepalive().toNanos();
+    if (nowNanos >= nextSendNanos) {
+      nextSendNanos += keepalive;
+      if (nextSendNanos <= nowNanos) {
+        nextSendNanos = nowNanos + keepalive;
+      }
+    }
+  }
+
+  private void publishIfChanged(List<Effect> out) {
+    var groupViews = new ArrayList<StateSnapshot.GroupView>();
+    for (var g : groups.values()) {
+      groupViews.add(new StateSnapshot.GroupView(g.spec.name(), role(g), g.owner(), g.epoch()));
+    }
+    var peerViews = new ArrayList<StateSnapshot.PeerView>();
+    for (var p : membership.peers()) {
+      var hb = p.latest();
+      peerViews.add(
+          new StateSnapshot.PeerView(
+              p.name, p.alive, hb == null ? NodeStatus.INIT : hb.status(), p.pathsUp()));
+    }
+    var snapshot =
+        new StateSnapshot(
+            config.clusterId(), config.self(), status, config.generation(), groupViews, peerViews);
+    if (!snapshot.equals(published)) {
+      published = snapshot;
+      out.add(new PublishState(snapshot));
+    }
+  }
+
+  private long deadline() {
+    long next = Math.min(nextSendNanos, membership.nextDeadline());
+    if (!canAct) {
+      next = Math.min(next, startNanos + initDeadNanos());
+    }
+    for (var g : groups.values()) {
+      next = Math.min(next, g.deadline());
+    }
+    return next;
+  }
+
+  private long initDeadNanos() {
+    return config.timing().initDead().toNanos();
+  }
+}

@@ -1,0 +1,323 @@
+package dev.relais.agent.protocol.sim;
+
+import dev.relais.agent.protocol.DecodeResult;
+import dev.relais.agent.protocol.Effect;
+import dev.relais.agent.protocol.Health;
+import dev.relais.agent.protocol.Heartbeat;
+import dev.relais.agent.protocol.HeartbeatCodec;
+import dev.relais.agent.protocol.ProtocolConfig;
+import dev.relais.agent.protocol.ProtocolMachine;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+
+/**
+ * N protocol machines on one virtual clock, connected by a seeded {@link Network}. The VIPs a node
+ * holds are whatever its Acquire/Release effects left; a crashed node holds nothing (powered off).
+ * Optionally every heartbeat goes through the real codec (encode, sign, verify, replay window).
+ */
+public final class SimulatedCluster {
+  /** A VIP moved: {@code acquired} true for AcquireVip, false for ReleaseVip or a crash. */
+  public record VipEvent(long nanos, String node, String group, boolean acquired) {}
+
+  /** One simulated router: its config, its current incarnation, what it holds. */
+  private static final class Node {
+    final String name;
+    ProtocolConfig config;
+    ProtocolMachine machine;
+    HeartbeatCodec codec;
+    boolean up;
+    long bootEpoch;
+    long tickAt = Long.MAX_VALUE;
+    long tickToken;
+    final Set<String> held = new TreeSet<>();
+
+    Node(String name, ProtocolConfig config) {
+      this.name = name;
+      this.config = config;
+    }
+  }
+
+  private record Event(long nanos, long seq, Runnable action) {}
+
+  private final long seed;
+  private final Random random;
+  private final Network network;
+  private final boolean wire;
+  private final Map<String, Node> nodes = new LinkedHashMap<>();
+  private final PriorityQueue<Event> queue =
+      new PriorityQueue<>(
+          (a, b) ->
+              a.nanos != b.nanos ? Long.compare(a.nanos, b.nanos) : Long.compare(a.seq, b.seq));
+  private final List<VipEvent> vipEvents = new ArrayList<>();
+  private final List<Effect.StateChange> changes = new ArrayList<>();
+  private final Map<String, Long> lastDeliveredSentAt = new HashMap<>();
+  private final List<Consumer<SimulatedCluster>> checks = new ArrayList<>();
+  private long now;
+  private long seq;
+  private long rejected;
+
+  public SimulatedCluster(
+      long seed, List<ProtocolConfig> configs, Network.Link defaultLink, boolean wire) {
+    this.seed = seed;
+    this.random = new Random(seed);
+    this.network = new Network(random, defaultLink);
+    this.wire = wire;
+    for (var c : configs) {
+      nodes.put(c.self(), new Node(c.self(), c));
+    }
+  }
+
+  public long seed() {
+    return seed;
+  }
+
+  public Random random() {
+    return random;
+  }
+
+  public Network network() {
+    return network;
+  }
+
+  public long nowNanos() {
+    return now;
+  }
+
+  public List<String> nodeNames() {
+    return List.copyOf(nodes.keySet());
+  }
+
+  /** Runs {@code check} after every event (a property that must hold at all times). */
+  public void always(Consumer<SimulatedCluster> check) {
+    checks.add(check);
+  }
+
+  /** Powers a node on (a new incarnation with a larger boot epoch). */
+  public void start(String name) {
+    var node = nodes.get(name);
+    if (node.up) {
+      throw new IllegalStateException(name + " is already up");
+    }
+    node.up = true;
+    node.bootEpoch += 1 + random.nextInt(3);
+    node.machine = new ProtocolMachine(node.config, node.bootEpoch);
+    node.codec = wire ? new HeartbeatCodec(node.config) : null;
+    apply(node, node.machine.start(now));
+  }
+
+  /** Starts every node, each at a random offset within {@code spread}. */
+  public void startAll(Duration spread) {
+    for (var name : nodes.keySet()) {
+      long at = now + (spread.isZero() ? 0 : random.nextLong(spread.toNanos()));
+      schedule(at, () -> start(name));
+    }
+  }
+
+  /** Power off or crash: the process and its addresses are gone at once. */
+  public void powerOff(String name) {
+    var node = nodes.get(name);
+    if (!node.up) {
+      return;
+    }
+    node.up = false;
+    node.machine = null;
+    node.tickAt = Long.MAX_VALUE;
+    node.tickToken++;
+    for (var g : node.held) {
+      vipEvents.add(new VipEvent(now, name, g, false));
+    }
+    node.held.clear();
+  }
+
+  /** A clean shutdown through the machine; the node powers off when it reports completion. */
+  public void shutdown(String name) {
+    var node = nodes.get(name);
+    if (node.up) {
+      apply(node, node.machine.requestShutdown(now));
+    }
+  }
+
+  public void setHealth(String name, Health health) {
+    var node = nodes.get(name);
+    if (node.up) {
+      apply(node, node.machine.onHealth(health, now));
+    }
+  }
+
+  /** Changes every node's config, each node picking it up within {@code maxSkew}. */
+  public void reconfigure(UnaryOperator<ProtocolConfig> change, Duration maxSkew) {
+    for (var node : nodes.values()) {
+      var next = change.apply(node.config);
+      long at = now + (maxSkew.isZero() ? 0 : random.nextLong(maxSkew.toNanos() + 1));
+      schedule(
+          at,
+          () -> {
+            node.config = next;
+            if (node.up) {
+              if (node.codec != null) {
+                node.codec.reconfigure(next);
+              }
+              apply(node, node.machine.onConfig(next, now));
+            }
+          });
+    }
+  }
+
+  public void schedule(long atNanos, Runnable action) {
+    queue.add(new Event(Math.max(atNanos, now), seq++, action));
+  }
+
+  public void advance(Duration d) {
+    runUntil(now + d.toNanos());
+  }
+
+  public void runUntil(long endNanos) {
+    while (!queue.isEmpty() && queue.peek().nanos <= endNanos) {
+      var e = queue.poll();
+      now = e.nanos;
+      e.action.run();
+      for (var check : checks) {
+        check.accept(this);
+      }
+    }
+    now = Math.max(now, endNanos);
+  }
+
+  public boolean isUp(String name) {
+    return nodes.get(name).up;
+  }
+
+  public boolean holds(String name, String group) {
+    return nodes.get(name).held.contains(group);
+  }
+
+  /** Every running node holding the group's VIP. */
+  public List<String> owners(String group) {
+    var out = new ArrayList<String>();
+    for (var n : nodes.values()) {
+      if (n.up && n.held.contains(group)) {
+        out.add(n.name);
+      }
+    }
+    return out;
+  }
+
+  public Optional<String> owner(String group) {
+    var o = owners(group);
+    return o.size() == 1 ? Optional.of(o.get(0)) : Optional.empty();
+  }
+
+  public List<VipEvent> vipEvents() {
+    return vipEvents;
+  }
+
+  public List<Effect.StateChange> stateChanges() {
+    return changes;
+  }
+
+  public ProtocolConfig config(String name) {
+    return nodes.get(name).config;
+  }
+
+  /** Datagrams the codec rejected (wire mode only). */
+  public long rejectedDatagrams() {
+    return rejected;
+  }
+
+  /** Send time of the newest heartbeat from {@code from} that reached {@code to}, or -1. */
+  public long lastDeliveredSentAt(String from, String to) {
+    return lastDeliveredSentAt.getOrDefault(from + ">" + to, -1L);
+  }
+
+  public long maxDelayNanos() {
+    return network.maxDelayNanos();
+  }
+
+  private void apply(Node node, List<Effect> effects) {
+    for (var effect : effects) {
+      switch (effect) {
+        case Effect.SendHeartbeat(var hb) -> send(node, hb);
+        case Effect.AcquireVip(var group, var epoch) -> {
+          if (node.held.add(group)) {
+            vipEvents.add(new VipEvent(now, node.name, group, true));
+          }
+        }
+        case Effect.ReleaseVip(var group) -> {
+          if (node.held.remove(group)) {
+            vipEvents.add(new VipEvent(now, node.name, group, false));
+          }
+        }
+        case Effect.StateChange c -> changes.add(c);
+        case Effect.ShutdownComplete() -> powerOff(node.name);
+        case Effect.AnnounceVip a -> {}
+        case Effect.Report r -> {}
+        case Effect.PublishState p -> {}
+      }
+      if (!node.up) {
+        return;
+      }
+    }
+    long deadline = node.machine.nextDeadlineNanos();
+    if (deadline != node.tickAt) {
+      node.tickAt = deadline;
+      long token = ++node.tickToken;
+      if (deadline != Long.MAX_VALUE) {
+        schedule(
+            deadline,
+            () -> {
+              if (node.up && node.tickToken == token) {
+                node.tickAt = Long.MAX_VALUE;
+                apply(node, node.machine.onTick(now));
+              }
+            });
+      }
+    }
+  }
+
+  private void send(Node from, Heartbeat hb) {
+    byte[] datagram = from.codec == null ? null : from.codec.encode(hb);
+    long sentAt = now;
+    for (var to : nodes.values()) {
+      if (to == from) {
+        continue;
+      }
+      for (long delay : network.fate(from.name, to.name, hb.path())) {
+        schedule(now + delay, () -> deliver(from.name, to, hb, datagram, sentAt));
+      }
+    }
+  }
+
+  private void deliver(String from, Node to, Heartbeat hb, byte[] datagram, long sentAt) {
+    if (!to.up) {
+      return;
+    }
+    var message = hb;
+    if (datagram != null) {
+      switch (to.codec.decode(datagram, 0, datagram.length)) {
+        case DecodeResult.Accepted(var decoded, var keyId) -> message = decoded;
+        case DecodeResult.Rejected r -> {
+          rejected++;
+          return;
+        }
+      }
+    }
+    lastDeliveredSentAt.merge(from + ">" + to.name, sentAt, Math::max);
+    apply(to, to.machine.onHeartbeat(message, hb.path(), now));
+  }
+
+  @Override
+  public String toString() {
+    return "SimulatedCluster[seed=" + seed + ", t=" + Duration.ofNanos(now) + "]";
+  }
+}
