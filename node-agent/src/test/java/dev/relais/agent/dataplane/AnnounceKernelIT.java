@@ -164,6 +164,11 @@ class AnnounceKernelIT {
       OwnerProbe both = ok(maitre.probeOwners(vip, Duration.ofMillis(300)));
 
       assertThat(both.otherMacs()).as("%s", vip).containsExactly(lab.host("esclave").mac());
+      // Make-before-break for IPv6 works only without DAD: neither copy may end up dadfailed.
+      for (String role : List.of("maitre", "esclave")) {
+        assertThat(KernelTests.addrInfo(lab, role, text(vip)).orElseThrow().has("dadfailed"))
+            .isFalse();
+      }
     }
   }
 
@@ -184,6 +189,19 @@ class AnnounceKernelIT {
     assertThat(some.reachable()).isTrue();
     assertThat(some.answered()).containsExactlyInAnyOrder(client, clientV6);
     assertThat(none.reachable()).isFalse();
+  }
+
+  @Test
+  void withoutPingGroupRangeThePingFallsBackToARawSocket() throws Exception {
+    InetAddress client = InetAddress.getByName(lab.host("client").ipv4());
+    lab.execIn("maitre", "sysctl", "-q", "-w", "net.ipv4.ping_group_range=1 0");
+    try {
+      Reachability result =
+          ok(maitre.ping(new PingGroup("client", List.of(client)), Duration.ofSeconds(1)));
+      assertThat(result.answered()).containsExactly(client);
+    } finally {
+      lab.execIn("maitre", "sysctl", "-q", "-w", "net.ipv4.ping_group_range=0 2147483647");
+    }
   }
 
   @Test
