@@ -1,0 +1,151 @@
+package dev.relais.agent;
+
+import dev.relais.agent.config.ConfigStore;
+import dev.relais.agent.dataplane.Dataplane;
+import dev.relais.agent.dataplane.LinuxDataplane;
+import dev.relais.agent.dataplane.ffm.ErrnoException;
+import dev.relais.agent.observe.AgentMetrics;
+import dev.relais.agent.observe.HttpEndpoints;
+import dev.relais.agent.runtime.Agent;
+import dev.relais.agent.runtime.BootEpochs;
+import dev.relais.agent.transport.EventLoops;
+import dev.relais.render.AgentConfigs;
+import io.netty.channel.EventLoopGroup;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code relais-agent}: the node agent. Standalone with --config; a thin main over runtime/. */
+@Command(
+    name = "relais-agent",
+    mixinStandardHelpOptions = true,
+    description = "Relais node agent: heartbeats, election and VIP failover for this router.")
+public final class AgentMain implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(AgentMain.class);
+
+  @Option(
+      names = "--config",
+      required = true,
+      description = "Agent config: rendered AgentConfig documents, or RouterCluster + Secret YAML.")
+  Path config;
+
+  @Option(
+      names = "--node",
+      description = "This router's node name (default: $NODE_NAME, else the host name).")
+  String node;
+
+  @Option(
+      names = "--namespace",
+      defaultValue = "default",
+      description = "Namespace for objects without one.")
+  String namespace;
+
+  @Option(
+      names = "--state-dir",
+      defaultValue = "/var/lib/relais",
+      description = "Where the last good config and the boot epoch are kept.")
+  Path stateDir;
+
+  @Option(
+      names = "--metrics-address",
+      defaultValue = "0.0.0.0:9694",
+      description = "host:port for /metrics, /healthz and /readyz; 'off' to disable.")
+  String metricsAddress;
+
+  @Option(
+      names = "--shutdown-timeout",
+      defaultValue = "PT10S",
+      description = "How long SIGTERM waits for the handoff (ISO-8601 duration).")
+  Duration shutdownTimeout;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new AgentMain()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    String self =
+        node != null ? node : Objects.requireNonNullElse(System.getenv("NODE_NAME"), hostName());
+    ConfigStore store = new ConfigStore(config, stateDir, namespace);
+    AgentConfigs.Result initial = store.initial();
+    if (initial instanceof AgentConfigs.Result.Rejected(String reason)) {
+      System.err.println("relais-agent: config " + config + " rejected: " + reason);
+      return 2;
+    }
+    long bootEpoch = BootEpochs.next(stateDir, System.currentTimeMillis() / 1000);
+    EventLoopGroup loops = EventLoops.single("relais-loop");
+    AgentMetrics metrics = new AgentMetrics();
+    Agent[] agentRef = new Agent[1];
+    Dataplane dataplane;
+    try {
+      dataplane = LinuxDataplane.open(event -> agentRef[0].onDataplaneEvent(event));
+    } catch (ErrnoException e) {
+      System.err.println("relais-agent: cannot open the data plane: " + e.getMessage());
+      loops.shutdownGracefully();
+      return 2;
+    }
+    Agent agent = new Agent(self, loops.next(), System::nanoTime, dataplane, metrics, bootEpoch);
+    agentRef[0] = agent;
+    HttpEndpoints http = null;
+    if (!metricsAddress.equals("off")) {
+      int colon = metricsAddress.lastIndexOf(':');
+      http =
+          HttpEndpoints.start(
+              new InetSocketAddress(
+                  InetAddress.ofLiteral(metricsAddress.substring(0, colon)),
+                  Integer.parseInt(metricsAddress.substring(colon + 1))),
+              metrics::scrape,
+              () -> true,
+              agent::ready);
+    }
+    agent.apply((AgentConfigs.Result.Ok) initial);
+    LOG.info(
+        "node={} agent started (boot epoch {}, {} transport)",
+        self,
+        bootEpoch,
+        EventLoops.epoll() ? "epoll" : "nio");
+    store.watch(
+        ok -> {
+          try {
+            agent.apply(ok);
+          } catch (java.io.IOException e) {
+            metrics.configRejected();
+            LOG.error("node={} new config could not be applied: {}", self, e.getMessage());
+          }
+        });
+
+    CountDownLatch done = new CountDownLatch(1);
+    HttpEndpoints endpoints = http;
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  LOG.info("node={} stopping: handing groups over", self);
+                  agent.shutdown(shutdownTimeout);
+                  dataplane.close();
+                  if (endpoints != null) endpoints.close();
+                  loops.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+                  done.countDown();
+                },
+                "relais-shutdown"));
+    done.await();
+    return 0;
+  }
+
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      return "localhost";
+    }
+  }
+}

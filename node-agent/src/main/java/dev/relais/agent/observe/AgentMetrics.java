@@ -1,0 +1,117 @@
+package dev.relais.agent.observe;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The agent's Prometheus metrics. Meters are created once per label set and cached, so the
+ * per-heartbeat paths only increment.
+ */
+public final class AgentMetrics {
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> gauges = new ConcurrentHashMap<>();
+  private final Map<String, DistributionSummary> summaries = new ConcurrentHashMap<>();
+  private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+
+  /** 1 while this node holds the group, 0 otherwise. */
+  public void vipHeld(String cluster, String group, boolean held) {
+    gauge("relais_vip_held", "cluster", cluster, "group", group).set(held ? 1 : 0);
+  }
+
+  /** This node's role per group: 0 Init, 1 Backup, 2 Master, 3 Fault, 4 Standby. */
+  public void groupState(String cluster, String group, int state) {
+    gauge("relais_group_state", "cluster", cluster, "group", group).set(state);
+  }
+
+  public void transition(String cluster, String group, String from, String to, String reason) {
+    counter(
+            "relais_transitions",
+            "cluster",
+            cluster,
+            "group",
+            group,
+            "from",
+            from,
+            "to",
+            to,
+            "reason",
+            reason)
+        .increment();
+  }
+
+  public void heartbeatSent(String cluster) {
+    counter("relais_heartbeats_sent", "cluster", cluster).increment();
+  }
+
+  public void heartbeatReceived(String cluster, String peer) {
+    counter("relais_heartbeats_received", "cluster", cluster, "peer", peer).increment();
+  }
+
+  public void heartbeatRejected(String reason) {
+    counter("relais_heartbeats_rejected", "reason", reason).increment();
+  }
+
+  public void missedHeartbeats(String cluster, String peer, long missed) {
+    if (missed > 0)
+      counter("relais_heartbeats_missed", "cluster", cluster, "peer", peer).increment(missed);
+  }
+
+  public void peerRtt(String cluster, String peer, Duration rtt) {
+    summaries
+        .computeIfAbsent(
+            "rtt" + cluster + peer,
+            k ->
+                DistributionSummary.builder("relais_peer_rtt_seconds")
+                    .tags("cluster", cluster, "peer", peer)
+                    .register(registry))
+        .record(rtt.toNanos() / 1e9);
+  }
+
+  public void failover(String cluster, String group, String reason, Duration took) {
+    timers
+        .computeIfAbsent(
+            "fo" + cluster + group + reason,
+            k ->
+                Timer.builder("relais_failover_duration")
+                    .tags("cluster", cluster, "group", group, "reason", reason)
+                    .register(registry))
+        .record(took);
+  }
+
+  public void announcementsSent(String cluster, String group, int count) {
+    counter("relais_garps_sent", "cluster", cluster, "group", group).increment(count);
+  }
+
+  public void configRejected() {
+    counter("relais_config_rejected").increment();
+  }
+
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  private Counter counter(String name, String... tags) {
+    return counters.computeIfAbsent(
+        name + String.join(",", tags), k -> Counter.builder(name).tags(tags).register(registry));
+  }
+
+  private AtomicInteger gauge(String name, String... tags) {
+    return gauges.computeIfAbsent(
+        name + String.join(",", tags),
+        k -> {
+          AtomicInteger value = new AtomicInteger();
+          Gauge.builder(name, value, AtomicInteger::get).tags(tags).register(registry);
+          return value;
+        });
+  }
+}

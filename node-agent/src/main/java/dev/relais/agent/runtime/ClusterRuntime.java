@@ -1,0 +1,411 @@
+package dev.relais.agent.runtime;
+
+import dev.relais.agent.dataplane.Announcement;
+import dev.relais.agent.dataplane.Dataplane;
+import dev.relais.agent.dataplane.DataplaneEvent;
+import dev.relais.agent.dataplane.DataplaneResult;
+import dev.relais.agent.dataplane.Lifetime;
+import dev.relais.agent.dataplane.LinkState;
+import dev.relais.agent.dataplane.PingGroup;
+import dev.relais.agent.dataplane.VirtualIp;
+import dev.relais.agent.observe.AgentMetrics;
+import dev.relais.agent.protocol.DecodeResult;
+import dev.relais.agent.protocol.Effect;
+import dev.relais.agent.protocol.Health;
+import dev.relais.agent.protocol.HeartbeatCodec;
+import dev.relais.agent.protocol.ProtocolConfig;
+import dev.relais.agent.protocol.ProtocolMachine;
+import dev.relais.agent.protocol.StateSnapshot;
+import dev.relais.model.ClusterModel;
+import dev.relais.model.VipGroup;
+import dev.relais.render.AgentConfigs;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drives one cluster's {@link ProtocolMachine} on the event loop: datagrams and timers in, effects
+ * out to the transport (on the loop, non-blocking) and the data plane (its own thread; results come
+ * back through the loop). Every method except the constructor runs on {@code loop}.
+ */
+final class ClusterRuntime {
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterRuntime.class);
+
+  private final EventLoop loop;
+  private final LongSupplier nanoClock;
+  private final Dataplane dataplane;
+  private final AgentMetrics metrics;
+  private final HeartbeatPaths paths;
+  private final String self;
+  private ClusterModel model;
+  private ProtocolConfig protocolConfig;
+  private final ProtocolMachine machine;
+  private final HeartbeatCodec codec;
+  private final Map<String, ScheduledFuture<?>> renewals = new HashMap<>();
+  private final Map<String, Long> acquiredAtNanos = new HashMap<>();
+  private final Map<String, String> lastReason = new HashMap<>();
+  private final Map<String, LinkState> links = new HashMap<>();
+  private final Map<String, Boolean> pingReach = new HashMap<>();
+  private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+  private volatile StateSnapshot snapshot;
+  private ScheduledFuture<?> tick;
+  private ScheduledFuture<?> pinger;
+  private long tickAtNanos = Long.MAX_VALUE;
+  private Health health = Health.healthy();
+
+  ClusterRuntime(
+      EventLoop loop,
+      LongSupplier nanoClock,
+      Dataplane dataplane,
+      AgentMetrics metrics,
+      HeartbeatPaths.Opener paths,
+      AgentConfigs.Loaded loaded,
+      String self,
+      long bootEpoch)
+      throws java.io.IOException {
+    this.loop = loop;
+    this.nanoClock = nanoClock;
+    this.dataplane = dataplane;
+    this.metrics = metrics;
+    this.self = self;
+    this.model = loaded.model();
+    this.protocolConfig = ProtocolConfigs.of(loaded, self);
+    this.machine = new ProtocolMachine(protocolConfig, bootEpoch);
+    this.codec = new HeartbeatCodec(protocolConfig);
+    this.paths =
+        paths.open(loaded.model(), self, (data, length, sender) -> onDatagram(data, length));
+  }
+
+  String clusterId() {
+    return model.clusterId();
+  }
+
+  ClusterModel model() {
+    return model;
+  }
+
+  Optional<StateSnapshot> snapshot() {
+    return Optional.ofNullable(snapshot);
+  }
+
+  /** Clears VIPs left over from a crash, then starts the machine. */
+  CompletableFuture<Void> start() {
+    List<VirtualIp> all = model.vipGroups().stream().flatMap(g -> vips(g).stream()).toList();
+    CompletableFuture<Void> started = new CompletableFuture<>();
+    dataplane
+        .removeStale(all)
+        .thenAccept(
+            r -> {
+              if (r instanceof DataplaneResult.Ok<List<VirtualIp>>(List<VirtualIp> removed)
+                  && !removed.isEmpty()) {
+                LOG.warn(
+                    "cluster={} node={} removed stale VIPs left from an earlier run: {}",
+                    clusterId(),
+                    self,
+                    removed);
+              } else if (r instanceof DataplaneResult.Failed<List<VirtualIp>>(var error)) {
+                LOG.error(
+                    "cluster={} node={} cannot clear stale VIPs: {}",
+                    clusterId(),
+                    self,
+                    error.message());
+              }
+            })
+        .whenComplete(
+            (ignored, failure) ->
+                loop.execute(
+                    () -> {
+                      trackHealth();
+                      dispatch(machine.start(nanoClock.getAsLong()));
+                      started.complete(null);
+                    }));
+    return started;
+  }
+
+  /** A datagram from the transport (already on the loop). */
+  void onDatagram(byte[] data, int length) {
+    switch (codec.decode(data, 0, length)) {
+      case DecodeResult.Accepted(var hb, int keyId) -> {
+        metrics.heartbeatReceived(clusterId(), hb.sender());
+        dispatch(machine.onHeartbeat(hb, hb.path(), nanoClock.getAsLong()));
+      }
+      case DecodeResult.Rejected(var reason) -> {
+        metrics.heartbeatRejected(reason.name());
+        LOG.debug("cluster={} dropped a datagram: {}", clusterId(), reason);
+      }
+    }
+  }
+
+  void onDataplaneEvent(DataplaneEvent event) {
+    switch (event) {
+      case DataplaneEvent.LinkChanged(String device, LinkState state) -> {
+        if (links.containsKey(device)) {
+          links.put(device, state);
+          LOG.info("cluster={} node={} link {} is {}", clusterId(), self, device, state);
+          updateHealth();
+        }
+      }
+      case DataplaneEvent.VipRemoved(VirtualIp vip) -> {
+        for (VipGroup g : model.vipGroups()) {
+          if (vips(g).contains(vip) && machine.holds(g.name())) {
+            LOG.warn(
+                "cluster={} node={} VIP {} was removed behind our back; adding it again",
+                clusterId(),
+                self,
+                vip);
+            install(g, true);
+          }
+        }
+      }
+    }
+  }
+
+  /** A new generation of the same cluster; on the loop. */
+  void reconfigure(AgentConfigs.Loaded loaded) {
+    ProtocolConfig next = ProtocolConfigs.of(loaded, self);
+    this.model = loaded.model();
+    this.protocolConfig = next;
+    codec.reconfigure(next);
+    dispatch(machine.onConfig(next, nanoClock.getAsLong()));
+    trackHealth();
+  }
+
+  /** Planned shutdown: hand every group over (make-before-break), then stop. Any thread. */
+  CompletableFuture<Void> shutdown() {
+    loop.execute(() -> dispatch(machine.requestShutdown(nanoClock.getAsLong())));
+    return stopped;
+  }
+
+  /** Stops sockets and timers; VIPs still held stay until their lifetime runs out. Any thread. */
+  void halt() {
+    if (!loop.inEventLoop()) {
+      loop.execute(this::halt);
+      return;
+    }
+    paths.close();
+    if (tick != null) tick.cancel(false);
+    if (pinger != null) pinger.cancel(false);
+    renewals.values().forEach(f -> f.cancel(false));
+    renewals.clear();
+  }
+
+  private void onTick() {
+    tick = null;
+    tickAtNanos = Long.MAX_VALUE;
+    dispatch(machine.onTick(nanoClock.getAsLong()));
+  }
+
+  private void dispatch(List<Effect> effects) {
+    for (Effect effect : effects) {
+      switch (effect) {
+        case Effect.SendHeartbeat(var hb) -> {
+          byte[] bytes = codec.encode(hb);
+          paths.send(hb.path(), bytes, bytes.length);
+          metrics.heartbeatSent(clusterId());
+        }
+        case Effect.AcquireVip(String group, long epoch) -> {
+          acquiredAtNanos.put(group, nanoClock.getAsLong());
+          group(group).ifPresent(g -> install(g, false));
+          metrics.vipHeld(clusterId(), group, true);
+        }
+        case Effect.AnnounceVip(String group) -> group(group).ifPresent(this::announce);
+        case Effect.ReleaseVip(String group) -> {
+          ScheduledFuture<?> renewal = renewals.remove(group);
+          if (renewal != null) renewal.cancel(false);
+          group(group).ifPresent(g -> vips(g).forEach(dataplane::remove));
+          metrics.vipHeld(clusterId(), group, false);
+        }
+        case Effect.StateChange(var cluster, var node, var group, var from, var to, var reason) -> {
+          LOG.info(
+              "cluster={} node={} group={} from={} to={} reason={}",
+              cluster,
+              node,
+              group.isEmpty() ? "-" : group,
+              from,
+              to,
+              reason);
+          metrics.transition(cluster, group, from, to, reason.toString());
+          lastReason.put(group, reason.toString());
+        }
+        case Effect.Report(var reason, var subject, var detail) ->
+            LOG.info("cluster={} node={} {} {}: {}", clusterId(), self, reason, subject, detail);
+        case Effect.PublishState(StateSnapshot s) -> snapshot = s;
+        case Effect.ShutdownComplete() -> {
+          halt();
+          stopped.complete(null);
+        }
+      }
+    }
+    schedule();
+  }
+
+  private void schedule() {
+    long next = machine.nextDeadlineNanos();
+    if (next == Long.MAX_VALUE || (tick != null && next >= tickAtNanos)) {
+      return;
+    }
+    if (tick != null) tick.cancel(false);
+    tickAtNanos = next;
+    long delay = Math.max(0, next - nanoClock.getAsLong());
+    tick = loop.schedule(this::onTick, delay, TimeUnit.NANOSECONDS);
+  }
+
+  /** Adds (or re-adds) the group's VIPs, then renews their lifetime while held. */
+  private void install(VipGroup g, boolean announceAfter) {
+    Lifetime lifetime = lifetime();
+    for (VirtualIp vip : vips(g)) {
+      dataplane
+          .install(vip, lifetime)
+          .thenAccept(
+              r -> {
+                if (r instanceof DataplaneResult.Failed<VirtualIp>(var error)) {
+                  LOG.error(
+                      "cluster={} node={} cannot add VIP {}: {}",
+                      clusterId(),
+                      self,
+                      vip,
+                      error.message());
+                }
+              });
+    }
+    if (announceAfter) announce(g);
+    if (lifetime instanceof Lifetime.Expiring expiring && !renewals.containsKey(g.name())) {
+      long everyMillis = Math.max(250, expiring.valid().toMillis() / 3);
+      renewals.put(
+          g.name(),
+          loop.scheduleAtFixedRate(
+              () -> vips(g).forEach(v -> dataplane.install(v, lifetime)),
+              everyMillis,
+              everyMillis,
+              TimeUnit.MILLISECONDS));
+    }
+  }
+
+  private void announce(VipGroup g) {
+    Announcement announcement =
+        new Announcement(
+            model.announce().count(),
+            model.announce().interval(),
+            model.announce().refresh(),
+            Announcement.ArpForms.REQUEST_AND_REPLY);
+    for (VirtualIp vip : vips(g)) {
+      dataplane
+          .announce(vip, announcement)
+          .thenAccept(
+              r ->
+                  loop.execute(
+                      () -> {
+                        switch (r) {
+                          case DataplaneResult.Ok<VirtualIp> ok -> {
+                            metrics.announcementsSent(clusterId(), g.name(), announcement.count());
+                            Long since = acquiredAtNanos.remove(g.name());
+                            if (since != null) {
+                              metrics.failover(
+                                  clusterId(),
+                                  g.name(),
+                                  lastReason.getOrDefault(g.name(), "unknown"),
+                                  Duration.ofNanos(nanoClock.getAsLong() - since));
+                            }
+                          }
+                          case DataplaneResult.Failed<VirtualIp>(var error) ->
+                              LOG.error(
+                                  "cluster={} node={} cannot announce {}: {}",
+                                  clusterId(),
+                                  self,
+                                  vip,
+                                  error.message());
+                        }
+                      }));
+    }
+  }
+
+  private Lifetime lifetime() {
+    Duration lifetime = model.addressLifetime();
+    return lifetime.isZero() ? Lifetime.permanent() : Lifetime.expiring(lifetime);
+  }
+
+  /** Tracked links and ping groups → the machine's Health input. */
+  private void trackHealth() {
+    var interfaces = java.util.Set.copyOf(model.health().interfaces());
+    links.keySet().retainAll(interfaces);
+    interfaces.forEach(i -> links.putIfAbsent(i, LinkState.UP));
+    dataplane
+        .track(interfaces)
+        .thenAccept(
+            r ->
+                loop.execute(
+                    () -> {
+                      switch (r) {
+                        case DataplaneResult.Ok<Map<String, LinkState>>(var states) ->
+                            links.putAll(states);
+                        case DataplaneResult.Failed<Map<String, LinkState>>(var error) ->
+                            LOG.error(
+                                "cluster={} node={} cannot track links: {}",
+                                clusterId(),
+                                self,
+                                error.message());
+                      }
+                      updateHealth();
+                    }));
+    if (pinger != null) pinger.cancel(false);
+    pingReach.clear();
+    if (!model.health().pingGroups().isEmpty()) {
+      long everyMillis = Math.max(200, model.timing().keepalive().toMillis());
+      pinger = loop.scheduleAtFixedRate(this::pingAll, 0, everyMillis, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void pingAll() {
+    Duration timeout = Duration.ofMillis(Math.max(100, model.timing().keepalive().toMillis()));
+    for (var g : model.health().pingGroups()) {
+      dataplane
+          .ping(new PingGroup(g.name(), g.targets()), timeout)
+          .thenAccept(
+              r ->
+                  loop.execute(
+                      () -> {
+                        pingReach.put(
+                            g.name(),
+                            r instanceof DataplaneResult.Ok<?>(var reach)
+                                && ((dev.relais.agent.dataplane.Reachability) reach).reachable());
+                        updateHealth();
+                      }));
+    }
+  }
+
+  private void updateHealth() {
+    boolean linksUp = links.values().stream().allMatch(s -> s == LinkState.UP);
+    int groups = model.health().pingGroups().size();
+    int reachable =
+        groups == 0
+            ? 0
+            : (int)
+                model.health().pingGroups().stream()
+                    .filter(g -> pingReach.getOrDefault(g.name(), true))
+                    .count();
+    Health next = new Health(linksUp, groups, reachable);
+    if (!next.equals(health)) {
+      health = next;
+      dispatch(machine.onHealth(next, nanoClock.getAsLong()));
+    }
+  }
+
+  private Optional<VipGroup> group(String name) {
+    return model.vipGroups().stream().filter(g -> g.name().equals(name)).findFirst();
+  }
+
+  static List<VirtualIp> vips(VipGroup g) {
+    return g.vips().stream()
+        .map(v -> new VirtualIp(v.address(), v.prefix(), v.iface(), v.label()))
+        .toList();
+  }
+}

@@ -1,0 +1,135 @@
+package dev.relais.agent.runtime;
+
+import dev.relais.agent.transport.TransportConfig;
+import dev.relais.agent.transport.UdpTransport;
+import dev.relais.api.v1alpha1.Transport;
+import dev.relais.model.ClusterModel;
+import dev.relais.model.Node;
+import io.netty.channel.EventLoopGroup;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.InterfaceAddress;
+import java.net.NetworkInterface;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The sockets of one cluster and where each path's heartbeats go. Unicast: one socket per own
+ * address (path i), sending to every peer's address i (heartbeat's ucast). Broadcast: one socket,
+ * path i goes to interface i's broadcast address (bcast). Multicast: one socket joined on every
+ * interface, every path to the group (mcast).
+ */
+final class HeartbeatPaths implements AutoCloseable {
+  /** Opens the paths of a cluster for a node; the receiver runs on the event loop. */
+  @FunctionalInterface
+  interface Opener {
+    HeartbeatPaths open(ClusterModel model, String self, UdpTransport.Receiver receiver)
+        throws IOException;
+  }
+
+  private final List<UdpTransport> sockets;
+  private final List<UdpTransport> socketOfPath;
+  private final List<List<InetSocketAddress>> destinationsOfPath;
+
+  private HeartbeatPaths(
+      List<UdpTransport> sockets,
+      List<UdpTransport> socketOfPath,
+      List<List<InetSocketAddress>> destinationsOfPath) {
+    this.sockets = List.copyOf(sockets);
+    this.socketOfPath = List.copyOf(socketOfPath);
+    this.destinationsOfPath = List.copyOf(destinationsOfPath);
+  }
+
+  static Opener udp(EventLoopGroup loop) {
+    return (model, self, receiver) -> open(loop, model, self, receiver);
+  }
+
+  static HeartbeatPaths open(
+      EventLoopGroup loop, ClusterModel model, String self, UdpTransport.Receiver receiver)
+      throws IOException {
+    int port = model.timing().port();
+    List<UdpTransport> sockets = new ArrayList<>();
+    List<UdpTransport> socketOfPath = new ArrayList<>();
+    List<List<InetSocketAddress>> destinations = new ArrayList<>();
+    try {
+      if (model.timing().transport() == Transport.Unicast) {
+        List<InetAddress> own = model.node(self).orElseThrow().addresses();
+        for (int path = 0; path < own.size(); path++) {
+          List<InetSocketAddress> to = new ArrayList<>();
+          for (Node peer : model.nodes()) {
+            if (!peer.name().equals(self) && peer.addresses().size() > path) {
+              to.add(new InetSocketAddress(peer.addresses().get(path), port));
+            }
+          }
+          UdpTransport socket =
+              UdpTransport.bind(
+                  loop,
+                  new TransportConfig(
+                      port, Optional.of(own.get(path)), to, false, Optional.empty(), List.of(), 1),
+                  receiver);
+          sockets.add(socket);
+          socketOfPath.add(socket);
+          destinations.add(to);
+        }
+      } else {
+        boolean multicast = model.timing().transport() == Transport.Multicast;
+        UdpTransport socket =
+            UdpTransport.bind(
+                loop,
+                new TransportConfig(
+                    port,
+                    Optional.empty(),
+                    List.of(),
+                    !multicast,
+                    multicast ? model.timing().multicastGroup() : Optional.empty(),
+                    model.timing().interfaces(),
+                    model.timing().multicastTtl()),
+                receiver);
+        sockets.add(socket);
+        for (String ifName : model.timing().interfaces()) {
+          socketOfPath.add(socket);
+          destinations.add(
+              List.of(
+                  new InetSocketAddress(
+                      multicast
+                          ? model.timing().multicastGroup().orElseThrow()
+                          : broadcastOf(ifName),
+                      port)));
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      sockets.forEach(UdpTransport::close);
+      throw new IOException("interrupted while binding heartbeat sockets", e);
+    } catch (IOException | RuntimeException e) {
+      sockets.forEach(UdpTransport::close);
+      throw new IOException(
+          "cannot open heartbeat sockets on port " + port + ": " + e.getMessage(), e);
+    }
+    return new HeartbeatPaths(sockets, socketOfPath, destinations);
+  }
+
+  private static InetAddress broadcastOf(String ifName) throws IOException {
+    NetworkInterface nif = NetworkInterface.getByName(ifName);
+    if (nif == null) {
+      throw new IOException("broadcast interface " + ifName + " does not exist");
+    }
+    for (InterfaceAddress a : nif.getInterfaceAddresses()) {
+      if (a.getBroadcast() != null) return a.getBroadcast();
+    }
+    throw new IOException("interface " + ifName + " has no IPv4 broadcast address");
+  }
+
+  void send(int path, byte[] data, int length) {
+    if (path >= 0 && path < socketOfPath.size()) {
+      socketOfPath.get(path).send(data, length, destinationsOfPath.get(path));
+    }
+  }
+
+  @Override
+  public void close() {
+    sockets.forEach(UdpTransport::close);
+  }
+}

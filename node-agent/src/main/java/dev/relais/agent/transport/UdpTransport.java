@@ -1,0 +1,132 @@
+package dev.relais.agent.transport;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.DatagramPacket;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Heartbeat datagrams over netty UDP. Received datagrams are handed to the {@link Receiver} on the
+ * event loop thread, copied into one reused buffer (the codec never keeps it), so a heartbeat costs
+ * no allocation beyond netty's pooled buffer.
+ */
+public final class UdpTransport implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(UdpTransport.class);
+  private static final int MAX_DATAGRAM = 65_507;
+
+  /** Called on the event loop for each datagram; {@code data} is valid only during the call. */
+  public interface Receiver {
+    void onDatagram(byte[] data, int length, InetSocketAddress sender);
+  }
+
+  private final Channel channel;
+  private final TransportConfig config;
+  private final LongAdder sendErrors = new LongAdder();
+
+  private UdpTransport(Channel channel, TransportConfig config) {
+    this.channel = channel;
+    this.config = config;
+  }
+
+  public static UdpTransport bind(EventLoopGroup loop, TransportConfig config, Receiver receiver)
+      throws InterruptedException, SocketException {
+    byte[] scratch = new byte[MAX_DATAGRAM];
+    Bootstrap b =
+        new Bootstrap()
+            .group(loop)
+            .channel(EventLoops.datagramChannel())
+            .option(ChannelOption.IP_TOS, TransportConfig.TOS_CS6)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .option(ChannelOption.SO_BROADCAST, config.broadcast())
+            .handler(
+                new SimpleChannelInboundHandler<DatagramPacket>() {
+                  @Override
+                  protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+                    ByteBuf content = packet.content();
+                    int length = Math.min(content.readableBytes(), scratch.length);
+                    content.getBytes(content.readerIndex(), scratch, 0, length);
+                    receiver.onDatagram(scratch, length, packet.sender());
+                  }
+
+                  @Override
+                  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                    // ICMP errors and sends racing a close: a lost heartbeat, never fatal.
+                    LOG.debug("heartbeat socket: {}", cause.toString());
+                  }
+                });
+    if (config.multicastGroup().isPresent()) {
+      b.option(ChannelOption.IP_MULTICAST_TTL, config.multicastTtl())
+          .option(ChannelOption.IP_MULTICAST_LOOP_DISABLED, true);
+    }
+    InetSocketAddress local =
+        config
+            .bindAddress()
+            .map(a -> new InetSocketAddress(a, config.port()))
+            .orElseGet(() -> new InetSocketAddress(config.port()));
+    Channel ch = b.bind(local).sync().channel();
+    if (config.multicastGroup().isPresent()) {
+      for (String ifName : config.multicastInterfaces()) {
+        NetworkInterface nif = NetworkInterface.getByName(ifName);
+        if (nif == null) {
+          ch.close();
+          throw new SocketException("multicast interface " + ifName + " does not exist");
+        }
+        ((DatagramChannel) ch)
+            .joinGroup(new InetSocketAddress(config.multicastGroup().get(), config.port()), nif)
+            .sync();
+      }
+    }
+    LOG.debug(
+        "heartbeat transport bound to {} ({})",
+        ch.localAddress(),
+        EventLoops.epoll() ? "epoll" : "nio");
+    return new UdpTransport(ch, config);
+  }
+
+  /** Sends one datagram to every configured destination. Any thread; never blocks. */
+  public void send(byte[] data, int length) {
+    send(data, length, config.destinations());
+  }
+
+  /** Sends one datagram to each of {@code destinations}. Any thread; never blocks. */
+  public void send(byte[] data, int length, java.util.List<InetSocketAddress> destinations) {
+    for (InetSocketAddress to : destinations) {
+      ByteBuf buf = channel.alloc().directBuffer(length).writeBytes(data, 0, length);
+      channel
+          .write(new DatagramPacket(buf, to))
+          .addListener(
+              f -> {
+                if (!f.isSuccess()) {
+                  sendErrors.increment();
+                  LOG.trace("heartbeat to {} failed: {}", to, f.cause().toString());
+                }
+              });
+    }
+    channel.flush();
+  }
+
+  public InetSocketAddress localAddress() {
+    return (InetSocketAddress) channel.localAddress();
+  }
+
+  public long sendErrors() {
+    return sendErrors.sum();
+  }
+
+  @Override
+  public void close() {
+    // No sync: close may be called on the event loop itself, where blocking is forbidden.
+    channel.close();
+  }
+}
