@@ -84,18 +84,50 @@ class AnnounceKernelIT {
     // Linux updates an existing neighbour entry from a GARP but creates none: resolve first.
     assertThat(lab.execIn("client", "ping", "-c", "1", "-W", "2", address)).isZero();
     assertThat(neighbourMac(lab, "client", address)).contains(lab.host("maitre").mac());
+    int ifindex = KernelTests.ifindex(lab, "client");
+    // ETH_P_ALL also sees the client's outgoing frames: proof that it asked nobody meanwhile.
+    try (FrameCapture clientSide =
+        lab.inNamespace("client", () -> FrameCapture.open(FrameCapture.ETH_P_ALL, ifindex))) {
+      ok(maitre.remove(vip)); // maitre fails
+      ok(esclave.install(vip, LIFETIME));
+      ok(esclave.announce(vip, Announcement.burst(1, Duration.ZERO).withForms(forms)));
 
-    ok(maitre.remove(vip)); // maitre fails
-    ok(esclave.install(vip, LIFETIME));
-    ok(esclave.announce(vip, Announcement.burst(1, Duration.ZERO).withForms(forms)));
+      await()
+          .atMost(BOUND)
+          .pollInterval(Duration.ofMillis(50))
+          .until(
+              () -> neighbourMac(lab, "client", address),
+              mac -> mac.equals(Optional.of(lab.host("esclave").mac())));
 
-    // The client sends nothing from here on; only the announcement can change its entry.
-    await()
-        .atMost(BOUND)
-        .pollInterval(Duration.ofMillis(50))
-        .until(
-            () -> neighbourMac(lab, "client", address),
-            mac -> mac.equals(Optional.of(lab.host("esclave").mac())));
+      byte[] clientMac = HexFormat.ofDelimiter(":").parseHex(lab.host("client").mac());
+      assertThat(resolutionsBy(clientMac, clientSide.collect(Duration.ofMillis(50))))
+          .as("ARP requests / neighbor solicitations sent by the client")
+          .isZero();
+
+      // Control: the same capture does see the client resolve once its entry is gone.
+      lab.ipIn("client", "neigh", "flush", "dev", LAN);
+      assertThat(lab.execIn("client", "ping", "-c", "1", "-W", "2", address)).isZero();
+      assertThat(resolutionsBy(clientMac, clientSide.collect(Duration.ofMillis(50)))).isPositive();
+    }
+  }
+
+  /** ARP requests and neighbor solicitations sent from {@code mac}. */
+  private static long resolutionsBy(byte[] mac, List<FrameCapture.Frame> frames) {
+    return frames.stream()
+        .filter(f -> java.util.Arrays.equals(f.slice(6, 6), mac))
+        .filter(
+            f -> {
+              int type = ((f.bytes()[12] & 0xFF) << 8) | (f.bytes()[13] & 0xFF);
+              boolean arpRequest =
+                  type == LinkFrames.ETH_P_ARP && f.arpOperation() == LinkFrames.ARPOP_REQUEST;
+              boolean solicitation =
+                  type == LinkFrames.ETH_P_IPV6
+                      && f.bytes().length > 54
+                      && (f.bytes()[14 + 6] & 0xFF) == 58
+                      && (f.bytes()[54] & 0xFF) == LinkFrames.ICMPV6_NEIGHBOR_SOLICITATION;
+              return arpRequest || solicitation;
+            })
+        .count();
   }
 
   @Test

@@ -29,6 +29,9 @@ final class FrameCapture implements AutoCloseable {
     }
   }
 
+  /** Every protocol, outgoing frames included (only ETH_P_ALL taps see those). */
+  static final int ETH_P_ALL = 0x0003;
+
   private final NativeSocket socket;
 
   private FrameCapture(NativeSocket socket) {

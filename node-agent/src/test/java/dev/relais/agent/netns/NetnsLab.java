@@ -239,7 +239,7 @@ public final class NetnsLab implements AutoCloseable {
     Result r = result(List.of(argv));
     if (r.exitCode() != 0) {
       throw new IllegalStateException(
-          String.join(" ", argv) + " exited " + r.exitCode() + ": " + r.output());
+          String.join(" ", argv) + " exited " + r.exitCode() + ": " + r.output().strip());
     }
     return r.output();
   }
