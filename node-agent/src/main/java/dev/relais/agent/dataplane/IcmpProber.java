@@ -10,12 +10,13 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
 
 /**
  * ICMP echo to a ping group (heartbeat's ping / ping_group). Prefers the unprivileged ICMP datagram
  * socket (allowed by net.ipv4.ping_group_range) and falls back to a raw socket, which needs
- * CAP_NET_RAW. Blocks up to the timeout, so it runs off the ops thread.
+ * CAP_NET_RAW. Blocks up to the timeout, so it runs on a probe thread.
  */
 final class IcmpProber {
   private static final int IPPROTO_ICMP = 1;
@@ -27,15 +28,12 @@ final class IcmpProber {
   // With both families in one group, each socket waits this long before the other gets a turn.
   private static final Duration SLICE = Duration.ofMillis(20);
 
-  private final RandomGenerator random;
-
-  IcmpProber(RandomGenerator random) {
-    this.random = random;
-  }
+  private IcmpProber() {}
 
   private record Family(NativeSocket socket, boolean raw, boolean v4) {}
 
-  Reachability ping(PingGroup group, Duration timeout) throws ErrnoException {
+  static Reachability ping(PingGroup group, Duration timeout) throws ErrnoException {
+    RandomGenerator random = ThreadLocalRandom.current();
     List<InetAddress> targets = group.targets();
     int base = random.nextInt(0x10000 - targets.size());
     long cookie = random.nextLong();

@@ -1,7 +1,6 @@
 package dev.relais.agent.dataplane;
 
 import dev.relais.agent.dataplane.NetlinkMessages.AddressEntry;
-import dev.relais.agent.dataplane.NetlinkMessages.LinkEntry;
 import dev.relais.agent.dataplane.ffm.ErrnoException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,7 +16,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,35 +24,37 @@ import org.slf4j.LoggerFactory;
  * ICMP sockets for pings, all through {@code dataplane.ffm}.
  *
  * <p>Threads: address and announce work runs in call order on one ops thread, which owns the
- * netlink request socket and the packet send socket; probes and pings block, so they run on a probe
- * thread; a monitor thread reads netlink multicast and calls the listener. All three are created by
- * the thread that calls {@link #open}, so they and every socket they open live in that thread's
+ * netlink request socket and the packet send socket; probes and pings block, so they run on a few
+ * probe threads; a monitor thread reads netlink multicast and calls the listener. All are created
+ * by the thread that calls {@link #open}, so they and every socket they open live in that thread's
  * network namespace (the host's, for the agent; a test namespace in the kernel tests).
  */
 public final class LinuxDataplane implements Dataplane {
   private static final Logger LOG = LoggerFactory.getLogger(LinuxDataplane.class);
   private static final String NET_ADMIN = "CAP_NET_ADMIN";
   private static final String NET_RAW = "CAP_NET_RAW";
+  // Probes wait out their timeouts; a few threads keep one slow group from delaying the others.
+  private static final int PROBE_THREADS = 3;
 
   private final NetlinkMonitor monitor;
   private final ScheduledThreadPoolExecutor ops;
   private final ThreadPoolExecutor probes;
-  private final IcmpProber icmp = new IcmpProber(RandomGenerator.getDefault());
   private final HeldVips held = new HeldVips();
   private final Map<String, Device> devices = new ConcurrentHashMap<>();
   private final KernelEvents events;
   private final Announcer announcer = new Announcer(); // ops thread
-  private RouteSocket route; // ops thread
+  private final KernelTables tables; // ops thread
 
   private LinuxDataplane(DataplaneListener listener, NetlinkMonitor monitor) {
     this.monitor = monitor;
     this.events = new KernelEvents(listener, held, devices);
+    this.tables = new KernelTables(devices);
     this.ops = new ScheduledThreadPoolExecutor(1, r -> thread(r, "relais-dataplane"));
     this.ops.setRemoveOnCancelPolicy(true);
     this.probes =
         new ThreadPoolExecutor(
-            1,
-            1,
+            PROBE_THREADS,
+            PROBE_THREADS,
             0,
             TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(),
@@ -81,20 +81,20 @@ public final class LinuxDataplane implements Dataplane {
         operation,
         NET_ADMIN,
         () -> {
-          Optional<Device> device = device(vip.device());
+          Optional<Device> device = tables.device(vip.device());
           if (device.isEmpty()) {
             return DataplaneResult.failed(new DataplaneError.MissingInterface(vip.device()));
           }
           int index = device.get().index();
           if (!held.holds(vip)) {
-            Optional<String> conflict = conflict(vip, index);
+            Optional<String> conflict = tables.conflict(vip, index);
             if (conflict.isPresent()) {
               return DataplaneResult.failed(
                   new DataplaneError.AddressConflict(vip, conflict.get()));
             }
           }
           NetlinkMessages.Ack ack =
-              route().request(seq -> NetlinkMessages.newAddress(seq, index, vip, lifetime));
+              tables.request(seq -> NetlinkMessages.newAddress(seq, index, vip, lifetime));
           if (ack.errno() != 0) {
             return DataplaneResult.failed(Failures.of(operation, NET_ADMIN, ack));
           }
@@ -111,16 +111,14 @@ public final class LinuxDataplane implements Dataplane {
         NET_ADMIN,
         () -> {
           held.forget(vip); // first, so the monitor does not report our own delete as a loss
-          Optional<Device> device = device(vip.device());
+          Optional<Device> device = tables.device(vip.device());
           if (device.isEmpty()) {
             return DataplaneResult.ok(vip); // no interface, no address
           }
           int index = device.get().index();
           NetlinkMessages.Ack ack =
-              route()
-                  .request(
-                      seq ->
-                          NetlinkMessages.deleteAddress(seq, index, vip.address(), vip.prefix()));
+              tables.request(
+                  seq -> NetlinkMessages.deleteAddress(seq, index, vip.address(), vip.prefix()));
           if (ack.errno() != 0 && ack.errno() != ErrnoException.EADDRNOTAVAIL) {
             return DataplaneResult.failed(Failures.of(operation, NET_ADMIN, ack));
           }
@@ -136,10 +134,10 @@ public final class LinuxDataplane implements Dataplane {
         "remove stale VIPs",
         NET_ADMIN,
         () -> {
-          List<AddressEntry> present = addresses(NetlinkMessages.AF_UNSPEC);
+          List<AddressEntry> present = tables.addresses(NetlinkMessages.AF_UNSPEC);
           List<VirtualIp> removed = new ArrayList<>();
           for (VirtualIp vip : wanted) {
-            Optional<Device> device = device(vip.device());
+            Optional<Device> device = tables.device(vip.device());
             for (AddressEntry entry : present) {
               if (device.isEmpty()
                   || entry.index() != device.get().index()
@@ -148,11 +146,10 @@ public final class LinuxDataplane implements Dataplane {
               }
               held.forget(vip);
               NetlinkMessages.Ack ack =
-                  route()
-                      .request(
-                          seq ->
-                              NetlinkMessages.deleteAddress(
-                                  seq, entry.index(), entry.address(), entry.prefix()));
+                  tables.request(
+                      seq ->
+                          NetlinkMessages.deleteAddress(
+                              seq, entry.index(), entry.address(), entry.prefix()));
               if (ack.errno() != 0 && ack.errno() != ErrnoException.EADDRNOTAVAIL) {
                 return DataplaneResult.failed(Failures.of("remove stale " + vip, NET_ADMIN, ack));
               }
@@ -179,7 +176,7 @@ public final class LinuxDataplane implements Dataplane {
             return DataplaneResult.failed(new DataplaneError.NotHeld(vip));
           }
           int generation = ++entry.generation;
-          Optional<Device> device = device(vip.device());
+          Optional<Device> device = tables.device(vip.device());
           if (device.isEmpty()) {
             return DataplaneResult.failed(new DataplaneError.MissingInterface(vip.device()));
           }
@@ -201,7 +198,7 @@ public final class LinuxDataplane implements Dataplane {
             return; // removed, lost, or announced anew since
           }
           try {
-            Optional<Device> device = device(entry.vip.device());
+            Optional<Device> device = tables.device(entry.vip.device());
             if (device.isPresent()) {
               announcer.round(device.get(), entry.vip, a.forms());
             }
@@ -221,7 +218,7 @@ public final class LinuxDataplane implements Dataplane {
         "track " + wanted,
         NET_ADMIN,
         () -> {
-          refreshDevices();
+          tables.refreshDevices();
           Map<String, LinkState> states = new TreeMap<>();
           wanted.forEach(name -> states.put(name, events.current(name)));
           events.track(states);
@@ -233,39 +230,63 @@ public final class LinuxDataplane implements Dataplane {
   public CompletableFuture<DataplaneResult<OwnerProbe>> probeOwners(
       VirtualIp vip, Duration window) {
     String operation = "probe owners of " + vip;
+    return onProbe(
+        operation,
+        vip.device(),
+        device ->
+            guarded(
+                operation,
+                NET_RAW,
+                () -> DataplaneResult.ok(OwnerProber.probe(device, vip, window))));
+  }
+
+  @Override
+  public CompletableFuture<DataplaneResult<Reachability>> ping(PingGroup group, Duration timeout) {
+    String operation = "ping " + group.name();
+    if (group.arpDevice().isPresent()) {
+      String name = group.arpDevice().get();
+      return onProbe(
+          operation,
+          name,
+          device ->
+              guarded(
+                  operation,
+                  NET_RAW,
+                  () -> DataplaneResult.ok(ArpPinger.ping(device, group, timeout))));
+    }
+    return CompletableFuture.supplyAsync(
+        () ->
+            guarded(
+                operation,
+                NET_RAW + " (or net.ipv4.ping_group_range covering the agent's group)",
+                () -> DataplaneResult.ok(IcmpProber.ping(group, timeout))),
+        probes);
+  }
+
+  /** Resolves the interface on the ops thread (which owns the cache), then probes off it. */
+  private <T> CompletableFuture<DataplaneResult<T>> onProbe(
+      String operation,
+      String deviceName,
+      java.util.function.Function<Device, DataplaneResult<T>> probe) {
     return onOps(
             operation,
             NET_ADMIN,
             () ->
-                device(vip.device())
+                tables
+                    .device(deviceName)
                     .<DataplaneResult<Device>>map(DataplaneResult::ok)
                     .orElseGet(
                         () ->
                             DataplaneResult.failed(
-                                new DataplaneError.MissingInterface(vip.device()))))
+                                new DataplaneError.MissingInterface(deviceName))))
         .thenApplyAsync(
             resolved ->
                 switch (resolved) {
                   case DataplaneResult.Failed<Device>(DataplaneError error) ->
                       DataplaneResult.failed(error);
-                  case DataplaneResult.Ok<Device>(Device device) ->
-                      guarded(
-                          operation,
-                          NET_RAW,
-                          () -> DataplaneResult.ok(OwnerProber.probe(device, vip, window)));
+                  case DataplaneResult.Ok<Device>(Device device) -> probe.apply(device);
                 },
             probes);
-  }
-
-  @Override
-  public CompletableFuture<DataplaneResult<Reachability>> ping(PingGroup group, Duration timeout) {
-    return CompletableFuture.supplyAsync(
-        () ->
-            guarded(
-                "ping " + group.name(),
-                NET_RAW + " (or net.ipv4.ping_group_range covering the agent's group)",
-                () -> DataplaneResult.ok(icmp.ping(group, timeout))),
-        probes);
   }
 
   @Override
@@ -274,9 +295,7 @@ public final class LinuxDataplane implements Dataplane {
     CompletableFuture.runAsync(
             () -> {
               announcer.close();
-              if (route != null) {
-                route.close();
-              }
+              tables.close();
             },
             ops)
         .join();
@@ -301,73 +320,14 @@ public final class LinuxDataplane implements Dataplane {
     }
   }
 
-  // --- ops thread only ---
-
-  private RouteSocket route() throws ErrnoException {
-    if (route == null) {
-      route = RouteSocket.open();
-    }
-    return route;
-  }
-
-  private Optional<Device> device(String name) throws ErrnoException {
-    Device known = devices.get(name);
-    if (known != null) {
-      return Optional.of(known);
-    }
-    refreshDevices();
-    return Optional.ofNullable(devices.get(name));
-  }
-
-  private void refreshDevices() throws ErrnoException {
-    Map<String, Device> fresh = new TreeMap<>();
-    route()
-        .dump(
-            NetlinkMessages::dumpLinks,
-            m -> {
-              LinkEntry link = NetlinkMessages.parseLink(m);
-              fresh.put(link.name(), Device.of(link));
-            });
-    devices.keySet().retainAll(fresh.keySet());
-    devices.putAll(fresh);
-  }
-
-  private List<AddressEntry> addresses(int family) throws ErrnoException {
-    List<AddressEntry> entries = new ArrayList<>();
-    route()
-        .dump(
-            seq -> NetlinkMessages.dumpAddresses(seq, family),
-            m -> entries.add(NetlinkMessages.parseAddress(m)));
-    return entries;
-  }
-
-  /** The VIP's address on another interface, or with another prefix, is a conflict. */
-  private Optional<String> conflict(VirtualIp vip, int index) throws ErrnoException {
-    int family = vip.isIpv4() ? NetlinkMessages.AF_INET : NetlinkMessages.AF_INET6;
-    for (AddressEntry entry : addresses(family)) {
-      if (entry.address().equals(vip.address())
-          && (entry.index() != index || entry.prefix() != vip.prefix())) {
-        String where =
-            devices.values().stream()
-                .filter(d -> d.index() == entry.index())
-                .map(Device::name)
-                .findFirst()
-                .orElse("ifindex " + entry.index());
-        return Optional.of(
-            entry.address().getHostAddress() + "/" + entry.prefix() + " on " + where);
-      }
-    }
-    return Optional.empty();
-  }
-
   /** After a monitor overflow: reads links and held VIPs again and reports what changed. */
   private void resync() {
     ops.execute(
         () -> {
           try {
-            refreshDevices();
+            tables.refreshDevices();
             events.tracked().forEach(name -> events.linkState(name, events.current(name)));
-            List<AddressEntry> present = addresses(NetlinkMessages.AF_UNSPEC);
+            List<AddressEntry> present = tables.addresses(NetlinkMessages.AF_UNSPEC);
             for (HeldVips.Held h : held.all()) {
               boolean there =
                   present.stream()

@@ -224,6 +224,26 @@ class AnnounceKernelIT {
   }
 
   @Test
+  void anOnLinkTargetThatDropsIcmpIsStillReachableByArp() throws Exception {
+    InetAddress client = InetAddress.getByName(lab.host("client").ipv4());
+    InetAddress nobody = InetAddress.getByName("192.168.200.99");
+    lab.execIn("client", "sysctl", "-q", "-w", "net.ipv4.icmp_echo_ignore_all=1");
+    try {
+      Reachability icmp =
+          ok(maitre.ping(new PingGroup("gw", List.of(client)), Duration.ofMillis(500)));
+      Reachability arp =
+          ok(
+              maitre.ping(
+                  PingGroup.arp("gw", LAN, List.of(client, nobody)), Duration.ofMillis(500)));
+
+      assertThat(icmp.reachable()).isFalse();
+      assertThat(arp.answered()).containsExactly(client);
+    } finally {
+      lab.execIn("client", "sysctl", "-q", "-w", "net.ipv4.icmp_echo_ignore_all=0");
+    }
+  }
+
+  @Test
   void withoutPingGroupRangeThePingFallsBackToARawSocket() throws Exception {
     InetAddress client = InetAddress.getByName(lab.host("client").ipv4());
     lab.execIn("maitre", "sysctl", "-q", "-w", "net.ipv4.ping_group_range=1 0");
