@@ -2,6 +2,7 @@ package dev.relais.cli;
 
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * One finding of an import, tied to where it comes from: a file of the heartbeat directory and a
@@ -64,7 +65,7 @@ public record Diagnostic(Severity severity, String file, int line, String messag
     return file
         + (line > 0 ? ":" + line : "")
         + ": "
-        + severity.name().toLowerCase(java.util.Locale.ROOT)
+        + severity.name().toLowerCase(Locale.ROOT)
         + ": "
         + message;
   }

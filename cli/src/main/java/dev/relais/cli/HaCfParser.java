@@ -9,11 +9,11 @@ import dev.relais.model.Addresses;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -28,46 +28,6 @@ public final class HaCfParser {
 
   private static final Pattern IFNAME = Pattern.compile(Rules.IFNAME_PATTERN);
   private static final Pattern NAME = Pattern.compile(Rules.NAME_PATTERN);
-  private static final Pattern TIME =
-      Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(ms|msec|us|usec)?");
-
-  // Directives with no effect on who holds the VIP: read, listed as notes, not mapped.
-  private static final Map<String, String> NO_EFFECT =
-      Map.ofEntries(
-          Map.entry("logfacility", "agents log to stdout / the journal"),
-          Map.entry("logfile", "agents log to stdout / the journal"),
-          Map.entry("debugfile", "agents log to stdout / the journal"),
-          Map.entry("use_logd", "agents log to stdout / the journal"),
-          Map.entry("conn_logd_time", "agents log to stdout / the journal"),
-          Map.entry("debug", "agents log to stdout / the journal"),
-          Map.entry("log_badpack", "Relais counts rejected heartbeats in its metrics"),
-          Map.entry("apiauth", "Relais has no local client API; status is in the RouterCluster"),
-          Map.entry("msgfmt", "Relais has its own wire format"),
-          Map.entry("compression", "Relais heartbeats are small and never compressed"),
-          Map.entry("compression_threshold", "Relais heartbeats are small and never compressed"),
-          Map.entry("traditional_compression", "Relais heartbeats are small and never compressed"),
-          Map.entry("hbgenmethod", "Relais keeps no generation file"),
-          Map.entry("uuidfrom", "Relais identifies nodes by name"),
-          Map.entry("max_rexmit_delay", "Relais heartbeats are never retransmitted"),
-          Map.entry("hopfudge", "Relais heartbeats are never forwarded"),
-          Map.entry("realtime", "process scheduling is the service manager's job"),
-          Map.entry("rtprio", "process scheduling is the service manager's job"),
-          Map.entry("memreserve", "process scheduling is the service manager's job"),
-          Map.entry("coredumps", "process settings are the service manager's job"),
-          Map.entry("baud", "it only sets the speed of serial media"));
-
-  // Directives whose behaviour Relais does not reproduce: warnings (errors with --strict).
-  private static final Map<String, String> NOT_MAPPED =
-      Map.ofEntries(
-          Map.entry("serial", "Relais has no serial medium; heartbeats go over UDP only"),
-          Map.entry("stonith", "Relais has no STONITH; it fences itself with address lifetimes"),
-          Map.entry(
-              "stonith_host", "Relais has no STONITH; it fences itself with address lifetimes"),
-          Map.entry("watchdog", "Relais does not drive a watchdog device"),
-          Map.entry("failfast", "Relais runs no programs for the cluster"),
-          Map.entry("env", "Relais runs no resource scripts that could read it"),
-          Map.entry("hbaping", "Relais pings IP addresses only, not Fibre Channel HBAs"),
-          Map.entry("deadping", "Relais has no separate dead time for ping targets"));
 
   private final List<Diagnostic> diagnostics = new ArrayList<>();
   private final List<Medium> media = new ArrayList<>();
@@ -119,13 +79,13 @@ public final class HaCfParser {
 
   private void directive(String name, String[] values, int line) {
     String directive = name.toLowerCase(Locale.ROOT);
-    if (NO_EFFECT.containsKey(directive)) {
-      note(line, directive + " is not needed: " + NO_EFFECT.get(directive));
+    if (HaCfDirectives.NO_EFFECT.containsKey(directive)) {
+      note(line, directive + " is not needed: " + HaCfDirectives.NO_EFFECT.get(directive));
       return;
     }
-    if (NOT_MAPPED.containsKey(directive)) {
+    if (HaCfDirectives.NOT_MAPPED.containsKey(directive)) {
       if (directive.equals("deadping") && values.length == 1) time(directive, values, line);
-      warn(line, directive + " is not mapped: " + NOT_MAPPED.get(directive));
+      warn(line, directive + " is not mapped: " + HaCfDirectives.NOT_MAPPED.get(directive));
       return;
     }
     switch (directive) {
@@ -159,7 +119,7 @@ public final class HaCfParser {
               + values.length);
       return Optional.empty();
     }
-    Optional<Duration> parsed = parseTime(values[0]);
+    Optional<Duration> parsed = HeartbeatValues.parseTime(values[0]);
     if (parsed.isEmpty()) {
       error(
           line,
@@ -170,7 +130,7 @@ public final class HaCfParser {
       return Optional.empty();
     }
     Duration d = parsed.get();
-    Duration whole = d.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    Duration whole = d.truncatedTo(ChronoUnit.MILLIS);
     if (!whole.equals(d)) {
       whole = whole.plusMillis(1);
       warn(
@@ -185,26 +145,9 @@ public final class HaCfParser {
     return Optional.of(new Located<>(whole, line));
   }
 
-  /** heartbeat's time syntax: decimal, default unit seconds, ms/msec or us/usec suffix. */
-  static Optional<Duration> parseTime(String text) {
-    var m = TIME.matcher(text);
-    if (!m.matches()) return Optional.empty();
-    long nanosPerUnit =
-        switch (m.group(2) == null ? "" : m.group(2)) {
-          case "ms", "msec" -> 1_000_000L;
-          case "us", "usec" -> 1_000L;
-          default -> 1_000_000_000L;
-        };
-    var nanos =
-        new java.math.BigDecimal(m.group(1))
-            .multiply(java.math.BigDecimal.valueOf(nanosPerUnit))
-            .setScale(0, java.math.RoundingMode.UP);
-    if (nanos.compareTo(java.math.BigDecimal.valueOf(Long.MAX_VALUE)) > 0) return Optional.empty();
-    return Optional.of(Duration.ofNanos(nanos.longValueExact()));
-  }
-
   private void udpport(String[] values, int line) {
-    Optional<Integer> port = values.length == 1 ? port(values[0]) : Optional.empty();
+    Optional<Integer> port =
+        values.length == 1 ? HeartbeatValues.port(values[0]) : Optional.empty();
     if (port.isEmpty()) {
       error(line, "udpport takes one port number 1-65535");
       return;
@@ -233,9 +176,9 @@ public final class HaCfParser {
       return;
     }
     Optional<InetAddress> group = Addresses.parse(values[1]);
-    Optional<Integer> port = port(values[2]);
-    Optional<Integer> ttl = number(values[3], 1, 255);
-    Optional<Integer> loop = number(values[4], 0, 1);
+    Optional<Integer> port = HeartbeatValues.port(values[2]);
+    Optional<Integer> ttl = HeartbeatValues.number(values[3], 1, 255);
+    Optional<Integer> loop = HeartbeatValues.number(values[4], 0, 1);
     boolean ok = ifname(values[0], line);
     if (group.isEmpty()
         || !(group.get() instanceof Inet4Address)
@@ -289,13 +232,13 @@ public final class HaCfParser {
     Optional<AutoFailback> value =
         values[0].equalsIgnoreCase("legacy")
             ? Optional.of(AutoFailback.LEGACY)
-            : bool(values[0]).map(on -> on ? AutoFailback.ON : AutoFailback.OFF);
+            : HeartbeatValues.bool(values[0]).map(on -> on ? AutoFailback.ON : AutoFailback.OFF);
     if (value.isEmpty()) error(line, "auto_failback '" + values[0] + "' is not on, off or legacy");
     else autoFailback = Optional.of(new Located<>(value.get(), line));
   }
 
   private void niceFailback(String[] values, int line) {
-    Optional<Boolean> on = values.length == 1 ? bool(values[0]) : Optional.empty();
+    Optional<Boolean> on = values.length == 1 ? HeartbeatValues.bool(values[0]) : Optional.empty();
     if (on.isEmpty()) {
       error(line, "nice_failback takes one boolean value");
       return;
@@ -366,7 +309,7 @@ public final class HaCfParser {
 
   private void crm(String directive, String[] values, int line) {
     String value = values.length == 1 ? values[0].toLowerCase(Locale.ROOT) : "";
-    if (bool(value).equals(Optional.of(false))) {
+    if (HeartbeatValues.bool(value).equals(Optional.of(false))) {
       note(line, directive + " " + value + " is heartbeat's default (v1 resource manager)");
     } else {
       warn(
@@ -404,27 +347,6 @@ public final class HaCfParser {
     if (IFNAME.matcher(iface).matches()) return true;
     error(line, "'" + iface + "' is not an interface name (1-15 characters, no '/' or ':')");
     return false;
-  }
-
-  /** heartbeat's booleans: true/on/yes/y/1 and false/off/no/n/0, any case. */
-  static Optional<Boolean> bool(String text) {
-    return switch (text.toLowerCase(Locale.ROOT)) {
-      case "true", "on", "yes", "y", "1" -> Optional.of(true);
-      case "false", "off", "no", "n", "0" -> Optional.of(false);
-      default -> Optional.empty();
-    };
-  }
-
-  private static Optional<Integer> port(String text) {
-    return number(text, 1, 65535);
-  }
-
-  private static Optional<Integer> number(String text, int min, int max) {
-    if (text.isEmpty() || text.length() > 6 || !text.chars().allMatch(Character::isDigit)) {
-      return Optional.empty();
-    }
-    int n = Integer.parseInt(text);
-    return n >= min && n <= max ? Optional.of(n) : Optional.empty();
   }
 
   private void error(int line, String message) {

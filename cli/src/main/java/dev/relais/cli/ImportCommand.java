@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
     description = {
       "Reads heartbeat's ha.cf, authkeys and haresources from DIR (e.g. /etc/ha.d) and prints the"
           + " equivalent RouterCluster and auth Secret as YAML, ready for kubectl apply or"
-          + " bin/relais-agent --config.",
+          + " the standalone agent's --config.",
       "Whatever cannot be mapped is listed on stderr with its file and line."
     },
     exitCodeOnInvalidInput = 2,

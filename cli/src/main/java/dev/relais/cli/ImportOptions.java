@@ -1,5 +1,7 @@
 package dev.relais.cli;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -19,8 +21,7 @@ public record ImportOptions(
     boolean strict,
     boolean generateKeys) {
   public ImportOptions {
-    nodeAddresses =
-        java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(nodeAddresses));
+    nodeAddresses = Collections.unmodifiableMap(new LinkedHashMap<>(nodeAddresses));
   }
 
   public static ImportOptions defaults() {

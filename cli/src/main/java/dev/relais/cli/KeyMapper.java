@@ -5,6 +5,7 @@ import static dev.relais.cli.Diagnostic.AUTHKEYS;
 import dev.relais.cli.Authkeys.Key;
 import dev.relais.render.AgentConfigRenderer;
 import java.nio.charset.StandardCharsets;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,8 +38,7 @@ final class KeyMapper {
                         "Relais signs heartbeats with HMAC-SHA256 over its own wire format (heartbeat"
                             + " used HMAC-SHA1/MD5 or crc): heartbeat and Relais nodes cannot talk"
                             + " to each other, so move all routers of a cluster together")));
-    for (Key key :
-        authkeys.keys().stream().sorted(java.util.Comparator.comparingInt(Key::index)).toList()) {
+    for (Key key : authkeys.keys().stream().sorted(Comparator.comparingInt(Key::index)).toList()) {
       String id = Integer.toString(key.index());
       switch (key.method()) {
         case CRC -> {

@@ -8,9 +8,11 @@ import dev.relais.cli.HaCf.Medium;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * ha.cf media → transport, port, interfaces and node addresses. heartbeat sends on every medium at
@@ -44,7 +46,7 @@ final class MediaMapper {
     }
     Medium first = haCf.media().getFirst();
     List<Medium> chosen = new ArrayList<>();
-    java.util.Set<Integer> warned = new java.util.HashSet<>();
+    Set<Integer> warned = new HashSet<>();
     for (Medium m : haCf.media()) {
       if (m.getClass() != first.getClass()) {
         if (!warned.add(m.line())) continue; // one warning for 'bcast eth2 eth3'

@@ -8,11 +8,13 @@ import dev.relais.cli.Haresources.Agent;
 import dev.relais.cli.Haresources.Resource;
 import dev.relais.cli.Haresources.ResourceGroup;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -97,8 +99,7 @@ final class VipMapper {
     return groups;
   }
 
-  private static java.util.Optional<VipSpec> vip(
-      Resource.Vip v, Set<String> labels, List<Diagnostic> out) {
+  private static Optional<VipSpec> vip(Resource.Vip v, Set<String> labels, List<Diagnostic> out) {
     String where = v.text();
     if (v.prefix().isEmpty() || v.iface().isEmpty()) {
       out.add(
@@ -117,7 +118,7 @@ final class VipMapper {
                   + (v.prefix().isEmpty() ? "24" : v.prefix().getAsInt())
                   + "/"
                   + v.iface().orElse("eth0")));
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     int prefix = v.prefix().getAsInt();
     String iface = v.iface().get();
@@ -152,8 +153,7 @@ final class VipMapper {
         labels.add(label);
       }
     }
-    return java.util.Optional.of(
-        new VipSpec(v.address().getHostAddress() + "/" + prefix, iface, label));
+    return Optional.of(new VipSpec(v.address().getHostAddress() + "/" + prefix, iface, label));
   }
 
   private static void other(Resource.Other o, ResourceGroup g, List<Diagnostic> out) {
@@ -184,7 +184,7 @@ final class VipMapper {
     for (int bit = prefix; bit < b.length * 8; bit++) b[bit / 8] |= (byte) (0x80 >>> (bit % 8));
     try {
       return InetAddress.getByAddress(b);
-    } catch (java.net.UnknownHostException e) {
+    } catch (UnknownHostException e) {
       throw new IllegalStateException("a 4- or 16-byte array is always an address", e);
     }
   }

@@ -24,13 +24,13 @@ class HaCfParserTest {
     "20usec, 20000"
   })
   void timesAreSecondsByDefaultWithMsAndUsSuffixes(String text, long nanos) {
-    assertThat(HaCfParser.parseTime(text)).contains(Duration.ofNanos(nanos));
+    assertThat(HeartbeatValues.parseTime(text)).contains(Duration.ofNanos(nanos));
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"2s", "2sec", "1m", "-1", "", "ms", "1.2.3", "2 "})
   void otherUnitsAreRejectedAsHeartbeatDoes(String text) {
-    assertThat(HaCfParser.parseTime(text)).isEmpty();
+    assertThat(HeartbeatValues.parseTime(text)).isEmpty();
   }
 
   @Test
