@@ -4,6 +4,7 @@ import dev.relais.agent.config.ConfigStore;
 import dev.relais.agent.dataplane.Dataplane;
 import dev.relais.agent.dataplane.LinuxDataplane;
 import dev.relais.agent.dataplane.ffm.ErrnoException;
+import dev.relais.agent.dataplane.ffm.RealtimeScheduling;
 import dev.relais.agent.observe.AgentMetrics;
 import dev.relais.agent.observe.HttpEndpoints;
 import dev.relais.agent.runtime.Agent;
@@ -62,6 +63,14 @@ public final class AgentMain implements Callable<Integer> {
   String metricsAddress;
 
   @Option(
+      names = "--realtime-priority",
+      defaultValue = "10",
+      description =
+          "SCHED_RR priority of the heartbeat loop thread (1-99, needs CAP_SYS_NICE); 0 keeps the normal"
+              + " scheduler.")
+  int realtimePriority;
+
+  @Option(
       names = "--shutdown-timeout",
       defaultValue = "PT10S",
       description = "How long SIGTERM waits for the handoff (ISO-8601 duration).")
@@ -82,6 +91,9 @@ public final class AgentMain implements Callable<Integer> {
       return 2;
     }
     long bootEpoch = BootEpochs.next(stateDir, System.currentTimeMillis() / 1000);
+    long warmStart = System.nanoTime();
+    Agent.warmUp();
+    LOG.debug("JIT warm-up took {} ms", (System.nanoTime() - warmStart) / 1_000_000);
     EventLoopGroup loops = EventLoops.single("relais-loop");
     AgentMetrics metrics = new AgentMetrics();
     Agent[] agentRef = new Agent[1];
@@ -93,7 +105,15 @@ public final class AgentMain implements Callable<Integer> {
       loops.shutdownGracefully();
       return 2;
     }
-    Agent agent = new Agent(self, loops.next(), System::nanoTime, dataplane, metrics, bootEpoch);
+    io.netty.channel.EventLoop loop = loops.next();
+    if (realtimePriority > 0) {
+      loop.submit(() -> RealtimeScheduling.enterRoundRobin(realtimePriority))
+          .get()
+          .ifPresent(
+              problem ->
+                  LOG.warn("node={} heartbeat loop keeps the normal scheduler: {}", self, problem));
+    }
+    Agent agent = new Agent(self, loop, System::nanoTime, dataplane, metrics, bootEpoch);
     agentRef[0] = agent;
     HttpEndpoints http = null;
     if (!metricsAddress.equals("off")) {
@@ -107,7 +127,15 @@ public final class AgentMain implements Callable<Integer> {
               () -> true,
               agent::ready);
     }
-    agent.apply((AgentConfigs.Result.Ok) initial);
+    try {
+      agent.apply((AgentConfigs.Result.Ok) initial);
+    } catch (java.io.IOException e) {
+      System.err.println("relais-agent: " + e.getMessage());
+      dataplane.close();
+      if (http != null) http.close();
+      loops.shutdownGracefully();
+      return 2;
+    }
     LOG.info(
         "node={} agent started (boot epoch {}, {} transport)",
         self,

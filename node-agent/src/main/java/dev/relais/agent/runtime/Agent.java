@@ -68,6 +68,11 @@ public final class Agent {
     this.bootEpoch = bootEpoch;
   }
 
+  /** Loads and compiles the protocol's hot paths before joining (see {@link Warmup}). */
+  public static void warmUp() {
+    Warmup.run(10);
+  }
+
   /** For the data plane's listener: events are handed to the loop. */
   public void onDataplaneEvent(DataplaneEvent event) {
     loop.execute(() -> clusters.values().forEach(c -> c.onDataplaneEvent(event)));

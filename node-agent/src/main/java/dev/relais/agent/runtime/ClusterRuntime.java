@@ -22,6 +22,7 @@ import dev.relais.render.AgentConfigs;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,6 +62,7 @@ final class ClusterRuntime {
   private ScheduledFuture<?> pinger;
   private long tickAtNanos = Long.MAX_VALUE;
   private Health health = Health.healthy();
+  private List<dev.relais.agent.protocol.Heartbeat> heldHeartbeats;
 
   ClusterRuntime(
       EventLoop loop,
@@ -79,7 +81,7 @@ final class ClusterRuntime {
     this.self = self;
     this.model = loaded.model();
     this.protocolConfig = ProtocolConfigs.of(loaded, self);
-    this.machine = new ProtocolMachine(protocolConfig, bootEpoch);
+    this.machine = new ProtocolMachine(ProtocolConfigs.withStartupGrace(protocolConfig), bootEpoch);
     this.codec = new HeartbeatCodec(protocolConfig);
     this.paths =
         paths.open(loaded.model(), self, (data, length, sender) -> onDatagram(data, length));
@@ -126,6 +128,10 @@ final class ClusterRuntime {
                     () -> {
                       trackHealth();
                       dispatch(machine.start(nanoClock.getAsLong()));
+                      loop.schedule(
+                          this::endStartupGrace,
+                          ProtocolConfigs.STARTUP_GRACE.toMillis(),
+                          TimeUnit.MILLISECONDS);
                       started.complete(null);
                     }));
     return started;
@@ -169,6 +175,12 @@ final class ClusterRuntime {
     }
   }
 
+  /** From now on this node advertises its configured deadTime (see {@link ProtocolConfigs}). */
+  private void endStartupGrace() {
+    codec.reconfigure(protocolConfig);
+    dispatch(machine.onConfig(protocolConfig, nanoClock.getAsLong()));
+  }
+
   /** A new generation of the same cluster; on the loop. */
   void reconfigure(AgentConfigs.Loaded loaded) {
     ProtocolConfig next = ProtocolConfigs.of(loaded, self);
@@ -205,19 +217,27 @@ final class ClusterRuntime {
   }
 
   private void dispatch(List<Effect> effects) {
+    List<CompletableFuture<?>> vipWork = new ArrayList<>();
     for (Effect effect : effects) {
       switch (effect) {
         case Effect.SendHeartbeat(var hb) -> {
-          byte[] bytes = codec.encode(hb);
-          paths.send(hb.path(), bytes, bytes.length);
-          metrics.heartbeatSent(clusterId());
+          if (!vipWork.isEmpty()) {
+            holdHeartbeatsUntil(vipWork);
+            vipWork.clear();
+          }
+          if (heldHeartbeats != null) {
+            heldHeartbeats.add(hb);
+          } else {
+            send(hb);
+          }
         }
         case Effect.AcquireVip(String group, long epoch) -> {
           acquiredAtNanos.put(group, nanoClock.getAsLong());
-          group(group).ifPresent(g -> install(g, false));
+          group(group).ifPresent(g -> vipWork.addAll(install(g, false)));
           metrics.vipHeld(clusterId(), group, true);
         }
-        case Effect.AnnounceVip(String group) -> group(group).ifPresent(this::announce);
+        case Effect.AnnounceVip(String group) ->
+            group(group).ifPresent(g -> vipWork.addAll(announce(g)));
         case Effect.ReleaseVip(String group) -> {
           ScheduledFuture<?> renewal = renewals.remove(group);
           if (renewal != null) renewal.cancel(false);
@@ -248,6 +268,37 @@ final class ClusterRuntime {
     schedule();
   }
 
+  private void send(dev.relais.agent.protocol.Heartbeat hb) {
+    byte[] bytes = codec.encode(hb);
+    paths.send(hb.path(), bytes, bytes.length);
+    metrics.heartbeatSent(clusterId());
+  }
+
+  /**
+   * Make-before-break needs the VIP on the wire before the heartbeat that tells the old owner to
+   * let go: heartbeats that follow an acquire or announce wait, in order, until the data plane has
+   * added the address and sent the first announcement, or until half a deadTime at most, so a slow
+   * data plane can never make this node look dead.
+   */
+  private void holdHeartbeatsUntil(List<CompletableFuture<?>> work) {
+    if (heldHeartbeats == null) heldHeartbeats = new ArrayList<>();
+    long boundMillis =
+        Math.max(
+            1,
+            Math.min(
+                model.timing().deadTime().toMillis() / 2,
+                Math.max(20, model.timing().keepalive().toMillis())));
+    CompletableFuture.allOf(work.toArray(CompletableFuture[]::new))
+        .completeOnTimeout(null, boundMillis, TimeUnit.MILLISECONDS)
+        .whenComplete((v, e) -> loop.execute(this::releaseHeartbeats));
+  }
+
+  private void releaseHeartbeats() {
+    List<dev.relais.agent.protocol.Heartbeat> queued = heldHeartbeats;
+    heldHeartbeats = null;
+    if (queued != null) queued.forEach(this::send);
+  }
+
   private void schedule() {
     long next = machine.nextDeadlineNanos();
     if (next == Long.MAX_VALUE || (tick != null && next >= tickAtNanos)) {
@@ -260,24 +311,26 @@ final class ClusterRuntime {
   }
 
   /** Adds (or re-adds) the group's VIPs, then renews their lifetime while held. */
-  private void install(VipGroup g, boolean announceAfter) {
+  private List<CompletableFuture<?>> install(VipGroup g, boolean announceAfter) {
     Lifetime lifetime = lifetime();
+    List<CompletableFuture<?>> work = new ArrayList<>();
     for (VirtualIp vip : vips(g)) {
-      dataplane
-          .install(vip, lifetime)
-          .thenAccept(
-              r -> {
-                if (r instanceof DataplaneResult.Failed<VirtualIp>(var error)) {
-                  LOG.error(
-                      "cluster={} node={} cannot add VIP {}: {}",
-                      clusterId(),
-                      self,
-                      vip,
-                      error.message());
-                }
-              });
+      work.add(
+          dataplane
+              .install(vip, lifetime)
+              .thenAccept(
+                  r -> {
+                    if (r instanceof DataplaneResult.Failed<VirtualIp>(var error)) {
+                      LOG.error(
+                          "cluster={} node={} cannot add VIP {}: {}",
+                          clusterId(),
+                          self,
+                          vip,
+                          error.message());
+                    }
+                  }));
     }
-    if (announceAfter) announce(g);
+    if (announceAfter) work.addAll(announce(g));
     if (lifetime instanceof Lifetime.Expiring expiring && !renewals.containsKey(g.name())) {
       long everyMillis = Math.max(250, expiring.valid().toMillis() / 3);
       renewals.put(
@@ -288,9 +341,11 @@ final class ClusterRuntime {
               everyMillis,
               TimeUnit.MILLISECONDS));
     }
+    return work;
   }
 
-  private void announce(VipGroup g) {
+  private List<CompletableFuture<?>> announce(VipGroup g) {
+    List<CompletableFuture<?>> work = new ArrayList<>();
     Announcement announcement =
         new Announcement(
             model.announce().count(),
@@ -298,34 +353,44 @@ final class ClusterRuntime {
             model.announce().refresh(),
             Announcement.ArpForms.REQUEST_AND_REPLY);
     for (VirtualIp vip : vips(g)) {
-      dataplane
-          .announce(vip, announcement)
-          .thenAccept(
-              r ->
-                  loop.execute(
-                      () -> {
-                        switch (r) {
-                          case DataplaneResult.Ok<VirtualIp> ok -> {
-                            metrics.announcementsSent(clusterId(), g.name(), announcement.count());
-                            Long since = acquiredAtNanos.remove(g.name());
-                            if (since != null) {
-                              metrics.failover(
-                                  clusterId(),
-                                  g.name(),
-                                  lastReason.getOrDefault(g.name(), "unknown"),
-                                  Duration.ofNanos(nanoClock.getAsLong() - since));
+      work.add(
+          dataplane
+              .announce(vip, announcement)
+              .thenAccept(
+                  r ->
+                      loop.execute(
+                          () -> {
+                            switch (r) {
+                              case DataplaneResult.Ok<VirtualIp> ok -> {
+                                metrics.announcementsSent(
+                                    clusterId(), g.name(), announcement.count());
+                                Long since = acquiredAtNanos.remove(g.name());
+                                if (since != null) {
+                                  LOG.info(
+                                      "cluster={} node={} group={} VIP {} announced {} ms after the takeover decision",
+                                      clusterId(),
+                                      self,
+                                      g.name(),
+                                      vip,
+                                      (nanoClock.getAsLong() - since) / 1_000_000);
+                                  metrics.failover(
+                                      clusterId(),
+                                      g.name(),
+                                      lastReason.getOrDefault(g.name(), "unknown"),
+                                      Duration.ofNanos(nanoClock.getAsLong() - since));
+                                }
+                              }
+                              case DataplaneResult.Failed<VirtualIp>(var error) ->
+                                  LOG.error(
+                                      "cluster={} node={} cannot announce {}: {}",
+                                      clusterId(),
+                                      self,
+                                      vip,
+                                      error.message());
                             }
-                          }
-                          case DataplaneResult.Failed<VirtualIp>(var error) ->
-                              LOG.error(
-                                  "cluster={} node={} cannot announce {}: {}",
-                                  clusterId(),
-                                  self,
-                                  vip,
-                                  error.message());
-                        }
-                      }));
+                          })));
     }
+    return work;
   }
 
   private Lifetime lifetime() {

@@ -19,12 +19,57 @@ import java.util.Map;
 public final class ProtocolConfigs {
   private ProtocolConfigs() {}
 
+  /**
+   * For its first seconds a node advertises a deadTime of at least {@link #STARTUP_DEADTIME}: a
+   * fresh JVM loading classes next to another starting process can stall for 100 ms, longer than
+   * the fast profile's deadTime, and peers judge a node by the deadTime it advertises (heartbeat's
+   * dt field). Takeovers from peers are unaffected; only this node's own death is noticed later
+   * while the grace lasts.
+   */
+  static final java.time.Duration STARTUP_GRACE = java.time.Duration.ofSeconds(3);
+
+  static final java.time.Duration STARTUP_DEADTIME = java.time.Duration.ofSeconds(1);
+
+  static ProtocolConfig withStartupGrace(ProtocolConfig c) {
+    Timing t = c.timing();
+    if (t.deadTime().compareTo(STARTUP_DEADTIME) >= 0) {
+      return c;
+    }
+    java.time.Duration initDead =
+        t.initDead().compareTo(STARTUP_DEADTIME) >= 0 ? t.initDead() : STARTUP_DEADTIME;
+    Timing relaxed = new Timing(t.keepalive(), t.warnTime(), STARTUP_DEADTIME, initDead);
+    return new ProtocolConfig(
+        c.clusterId(),
+        c.self(),
+        c.nodes(),
+        c.groups(),
+        relaxed,
+        c.failback(),
+        c.standby(),
+        c.requested(),
+        c.damping(),
+        c.handoffBound(),
+        c.generation(),
+        c.keyring());
+  }
+
   /** Heartbeat paths: one per address for unicast, one per interface for broadcast/multicast. */
   public static int paths(ClusterModel model, String node) {
     if (model.timing().transport() == Transport.Unicast) {
       return model.node(node).orElseThrow().addresses().size();
     }
     return model.timing().interfaces().size();
+  }
+
+  /**
+   * Two keepalives (the issue's bound), but never below 100 ms: the old owner keeps the VIP while
+   * it waits, so a longer bound costs no safety, and at a 5 ms keepalive two intervals are shorter
+   * than one scheduling hiccup on a loaded router.
+   */
+  static java.time.Duration handoffBound(Timing timing) {
+    java.time.Duration twoKeepalives = ProtocolConfig.defaultHandoffBound(timing);
+    java.time.Duration floor = java.time.Duration.ofMillis(100);
+    return twoKeepalives.compareTo(floor) >= 0 ? twoKeepalives : floor;
   }
 
   public static ProtocolConfig of(AgentConfigs.Loaded loaded, String self) {
@@ -61,7 +106,7 @@ public final class ProtocolConfigs {
         m.standby(),
         requested,
         FlapDamping.standard(),
-        ProtocolConfig.defaultHandoffBound(timing),
+        handoffBound(timing),
         m.generation(),
         new Keyring(keys, Integer.parseInt(loaded.activeKeyId())));
   }

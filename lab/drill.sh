@@ -1,0 +1,226 @@
+#!/usr/bin/env bash
+# The heartbeat tutorial's failover, live: a client and two routers (maitre, esclave) on a bridged
+# LAN in network namespaces, each router running a real Relais agent with examples/ unchanged.
+# Steps: VIP on maitre as enp0s3:0 -> maitre powered off -> VIP on esclave -> maitre back ->
+# VIP returns (auto failback) -> maitre stopped cleanly (SIGTERM) -> VIP on esclave at once.
+#
+#   lab/drill.sh [--profile tutorial|fast] [--quiet]
+#
+# tutorial: examples/tutorial.yaml (keepalive 2 s, deadtime 10 s: heartbeat's own timers).
+# fast:     examples/tutorial-fast.yaml (keepalive 5 ms, deadtime 25 ms).
+# Prints each step with what was expected, what was seen and the client's measured outage, and a
+# machine-readable RESULT line per step. Exits non-zero if any expectation fails. Everything it
+# creates (namespaces with a per-run prefix, processes it started) is removed even on failure or
+# Ctrl-C. Needs root (network namespaces).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+profile=tutorial
+quiet=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --profile) profile=$2; shift 2 ;;
+    --quiet) quiet=1; shift ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    *) echo "drill: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+case "$profile" in
+  tutorial) config="$root/examples/tutorial.yaml"; settle=40 ;;
+  fast) config="$root/examples/tutorial-fast.yaml"; settle=15 ;;
+  *) echo "drill: profile must be tutorial or fast" >&2; exit 2 ;;
+esac
+
+if [ "$(id -u)" != 0 ]; then
+  echo "drill: needs root to create network namespaces (run it as root, e.g. with sudo)" >&2
+  exit 1
+fi
+for tool in ip ping; do
+  command -v "$tool" >/dev/null || { echo "drill: needs $tool (Debian packages iproute2, iputils-ping)" >&2; exit 1; }
+done
+. "$root/bin/lib/java.sh"
+relais_find_java
+if [ ! -f "$root/node-agent/target/relais-node-agent.jar" ]; then
+  echo "drill: building the agent (first run only)..."
+  (cd "$root" && ./mvnw -B -q -pl node-agent -am package -DskipTests)
+fi
+
+VIP=192.168.200.10
+prefix="rd$$-"
+lan="${prefix}lan"
+work=$(mktemp -d /tmp/relais-drill.XXXXXX)
+declare -A NS=([client]="${prefix}client" [maitre]="${prefix}maitre" [esclave]="${prefix}esclave")
+declare -A ADDR=([client]=192.168.200.9 [maitre]=192.168.200.11 [esclave]=192.168.200.12)
+declare -A AGENT=()
+ping_pid=""
+failures=0
+
+say() { [ "$quiet" = 1 ] || echo "$@"; }
+
+cleanup() {
+  set +e
+  [ -n "$ping_pid" ] && kill "$ping_pid" 2>/dev/null
+  for node in "${!AGENT[@]}"; do
+    kill -9 "${AGENT[$node]}" 2>/dev/null
+  done
+  wait 2>/dev/null
+  for ns in "${NS[@]}" "$lan"; do
+    ip netns del "$ns" 2>/dev/null
+  done
+  if [ "${KEEP_LOGS:-0}" = 1 ]; then echo "drill: logs kept in $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+trap 'echo; echo "drill: interrupted"; exit 130' INT TERM
+
+now_ms() { date +%s%3N; }
+
+# ---- the LAN: a bridge in its own namespace, one veth per host, enp0s3 inside each host ----
+ip netns add "$lan"
+ip -n "$lan" link add br0 type bridge
+ip -n "$lan" link set br0 up
+for node in client maitre esclave; do
+  ns=${NS[$node]}
+  ip netns add "$ns"
+  ip -n "$lan" link add "v-$node" type veth peer name enp0s3 netns "$ns"
+  ip -n "$lan" link set "v-$node" master br0 up
+  ip -n "$ns" link set lo up
+  ip -n "$ns" addr add "${ADDR[$node]}/24" dev enp0s3
+  ip -n "$ns" link set enp0s3 up
+done
+
+start_agent() {
+  local node=$1
+  mkdir -p "$work/$node"
+  ip netns exec "${NS[$node]}" "$root/bin/relais-agent" --config "$config" --node "$node" \
+    --state-dir "$work/$node" --metrics-address 127.0.0.1:9694 >>"$work/$node.log" 2>&1 &
+  AGENT[$node]=$!
+}
+
+# Prints the label under which $1 holds the VIP (the interface name when unlabelled), or nothing.
+vip_label() {
+  ip -n "${NS[$1]}" -o -4 addr show dev enp0s3 2>/dev/null |
+    awk -v vip="$VIP" '$4 ~ "^"vip"/" { label = $2; for (i = 5; i <= NF; i++) if ($i ~ /^enp0s3/) label = $i; sub(/\\$/, "", label); print label; exit }'
+}
+
+holders() {
+  local out=""
+  for node in maitre esclave; do
+    [ -n "$(vip_label "$node")" ] && out="$out $node"
+  done
+  echo "${out# }"
+}
+
+# "VIP 192.168.200.10 on maitre as enp0s3:0", or who holds it when that is not one router.
+where_vip() {
+  local h
+  h=$(holders)
+  case "$h" in
+    "") echo "VIP $VIP on nobody" ;;
+    *" "*) echo "VIP $VIP on ${h// /+} (two owners)" ;;
+    *) echo "VIP $VIP on $h as $(vip_label "$h")" ;;
+  esac
+}
+
+# wait_for CONDITION TIMEOUT_S: polls every 10 ms.
+wait_for() {
+  local deadline=$(( $(now_ms) + $2 * 1000 ))
+  while [ "$(now_ms)" -lt "$deadline" ]; do
+    eval "$1" && return 0
+    sleep 0.01
+  done
+  return 1
+}
+
+start_ping() {
+  ip netns exec "${NS[client]}" ping -D -n -i 0.005 -W 1 "$VIP" >"$work/ping.log" 2>&1 &
+  ping_pid=$!
+}
+
+# Largest gap (ms) between consecutive replies received between two wall-clock times (ms).
+outage_ms() {
+  awk -v from="$1" -v to="$2" '
+    /bytes from/ { t = substr($1, 2, length($1) - 2) * 1000; if (t >= from && t <= to) { if (last) { g = t - last; if (g > max) max = g } last = t } }
+    END { printf "%d\n", max }' "$work/ping.log"
+}
+
+replies_after() {
+  awk -v from="$1" '/bytes from/ { t = substr($1, 2, length($1) - 2) * 1000; if (t > from) n++ } END { print n + 0 }' "$work/ping.log"
+}
+
+check() {
+  local step=$1 expected=$2 seen=$3 outage=$4
+  local verdict=ok
+  if [ "$expected" != "$seen" ]; then verdict=FAILED; failures=$((failures + 1)); fi
+  say "    expected: $expected"
+  say "    seen:     $seen  [$verdict]"
+  [ -n "$outage" ] && say "    client outage: ${outage} ms (largest gap between ping replies, 5 ms spacing)"
+  echo "RESULT step=$step expected=\"$expected\" seen=\"$seen\" outage_ms=${outage:-na} verdict=$verdict"
+}
+
+say "Relais drill, profile $profile ($(basename "$config")), namespaces ${prefix}*"
+say
+say "1. maitre and esclave start; maitre is preferred, so it takes the VIP"
+start_agent maitre
+start_agent esclave
+# Like a person following the tutorial: wait until the cluster has settled (VIP on maitre only,
+# unchanged for 4 s, past the startup grace) before looking.
+stable_since=0
+settled() {
+  if [ "$(holders)" = maitre ]; then
+    [ "$stable_since" = 0 ] && stable_since=$(now_ms)
+    [ $(( $(now_ms) - stable_since )) -ge 4000 ]
+  else
+    stable_since=0
+    return 1
+  fi
+}
+wait_for settled "$settle" || true
+check start "VIP $VIP on maitre as enp0s3:0" "$(where_vip)" ""
+
+say
+say "2. the client pings the VIP every 5 ms"
+start_ping
+wait_for '[ "$(replies_after 0)" -ge 20 ]' 5 || true
+check ping "client gets replies from $VIP" "$([ "$(replies_after 0)" -ge 20 ] && echo "client gets replies from $VIP" || echo "no replies")" ""
+
+say
+say "3. maitre is powered off (frozen, LAN link down, killed: nothing can clean up)"
+t0=$(now_ms)
+for pid in $(ip netns pids "${NS[maitre]}"); do kill -STOP "$pid" 2>/dev/null || true; done
+ip -n "${NS[maitre]}" link set enp0s3 down
+for pid in $(ip netns pids "${NS[maitre]}"); do kill -9 "$pid" 2>/dev/null || true; done
+unset 'AGENT[maitre]'
+wait_for '[ -n "$(vip_label esclave)" ] && [ "$(replies_after '"$t0"')" -ge 20 ]' $((settle + 5)) || true
+t1=$(now_ms)
+check poweroff "VIP $VIP on esclave, pings resume" "$([ -n "$(vip_label esclave)" ] && echo "VIP $VIP on esclave" || echo "VIP on nobody")$([ "$(replies_after "$t0")" -ge 20 ] && echo ", pings resume" || echo ", pings lost")" "$(outage_ms "$t0" "$t1")"
+
+say
+say "4. maitre is powered back on (fresh boot: no VIP on it, link up, agent starts)"
+ip -n "${NS[maitre]}" addr flush dev enp0s3
+ip -n "${NS[maitre]}" addr add "${ADDR[maitre]}/24" dev enp0s3
+ip -n "${NS[maitre]}" link set enp0s3 up
+t0=$(now_ms)
+start_agent maitre
+stable_since=0
+wait_for settled $((settle + 5)) || true
+t1=$(now_ms)
+check failback "VIP $VIP back on maitre only (auto failback)" "$([ "$(holders)" = maitre ] && echo "VIP $VIP back on maitre only (auto failback)" || echo "VIP on: $(holders)")" "$(outage_ms "$t0" "$t1")"
+
+say
+say "5. maitre is stopped cleanly (SIGTERM): it hands the VIP to esclave before it exits"
+t0=$(now_ms)
+kill -TERM "${AGENT[maitre]}"
+wait_for '[ "$(holders)" = esclave ]' $((settle + 5)) || true
+wait "${AGENT[maitre]}" 2>/dev/null || true
+unset 'AGENT[maitre]'
+sleep 0.5
+t1=$(now_ms)
+check switchover "VIP $VIP on esclave only" "$([ "$(holders)" = esclave ] && echo "VIP $VIP on esclave only" || echo "VIP on: $(holders)")" "$(outage_ms "$t0" "$t1")"
+
+say
+if [ "$failures" -eq 0 ]; then
+  say "drill passed: every step as the tutorial tells it"
+else
+  say "drill FAILED: $failures step(s) differ (run with KEEP_LOGS=1 to keep the agents' logs)"
+  for node in maitre esclave; do [ -f "$work/$node.log" ] && { echo "--- $node.log (last 20 lines)"; tail -20 "$work/$node.log"; }; done
+  exit 1
+fi
