@@ -20,7 +20,7 @@ public final class AuthkeysParser {
   /** heartbeat's code accepts indexes 0..15 (its man page says 1..15). */
   static final int MAX_INDEX = 15;
 
-  private static final Pattern AUTH = Pattern.compile("auth\\s+(\\d+)\\s*");
+  private static final Pattern AUTH = Pattern.compile("auth\\s+(\\d+)(?:\\s.*)?");
   private static final Pattern KEY = Pattern.compile("(\\d+)\\s+(\\S+)(?:\\s+(\\S+))?(\\s+.*)?");
 
   private AuthkeysParser() {}

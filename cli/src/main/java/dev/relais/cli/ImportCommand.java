@@ -123,7 +123,7 @@ public final class ImportCommand implements Callable<Integer> {
   private String header(List<Diagnostic> diagnostics) {
     StringBuilder h = new StringBuilder();
     h.append("# Imported from heartbeat's configuration in ")
-        .append(dir)
+        .append(dir.toString().replaceAll("\\R", " ")) // a comment must stay one line
         .append(" by relais import.\n");
     h.append("# The Secret holds the heartbeat keys: keep this file as private as authkeys.\n");
     diagnostics.stream()

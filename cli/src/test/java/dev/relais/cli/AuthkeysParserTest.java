@@ -68,4 +68,11 @@ class AuthkeysParserTest {
             "6 expected 'N method key' with N from 0 to 15 (e.g. 1 sha1 <key>)",
             "7 expected 'auth N' with N from 0 to 15");
   }
+
+  @Test
+  void textAfterTheAuthIndexIsIgnoredAsHeartbeatsScanfDoes() {
+    Authkeys a = AuthkeysParser.parse("auth 3 # rotate to 3\n3 sha1 0123456789abcdef\n");
+    assertThat(a.active()).contains(new Located<>(3, 1));
+    assertThat(a.diagnostics()).isEmpty();
+  }
 }
