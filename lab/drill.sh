@@ -157,6 +157,7 @@ check() {
 }
 
 say "Relais drill, profile $profile ($(basename "$config")), namespaces ${prefix}*"
+echo "NAMESPACES ${prefix}*"
 say
 say "1. maitre and esclave start; maitre is preferred, so it takes the VIP"
 start_agent maitre
