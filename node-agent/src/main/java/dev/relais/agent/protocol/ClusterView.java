@@ -5,14 +5,18 @@ import java.util.List;
 /**
  * The cluster as this node sees it at one instant: every live member including itself, and the
  * latest heartbeat of every peer (alive or not) for claims and epochs. Built fresh for each
- * decision, so the election holds no stale references.
+ * decision, so the election holds no stale references. During this node's own startup (until its
+ * initDead has run out) peers still starting count as candidates for an ownerless group, so a cold
+ * start does not hand the group to whichever node happened to hear the others first.
  */
 record ClusterView(
     String self,
     NodeStatus selfStatus,
     List<Member> members,
     List<Heartbeat> liveHeartbeats,
-    List<Heartbeat> allHeartbeats) {
+    List<Heartbeat> allHeartbeats,
+    long startupEndsNanos,
+    boolean startup) {
 
   /** A live member: its advertised priority, status and ping reach. */
   record Member(
@@ -91,17 +95,17 @@ record ClusterView(
    * ipfail rule); only when there is none, live STANDBY and FAULT members, so a lone degraded node
    * still serves rather than nobody.
    */
-  List<Member> candidates() {
+  List<Member> candidates(boolean includeStarting) {
     int maxReach = -1;
     for (var m : members) {
-      if (m.status() == NodeStatus.ACTIVE) {
+      if (eligible(m, includeStarting)) {
         maxReach = Math.max(maxReach, m.pingReach());
       }
     }
     if (maxReach >= 0) {
       final int reach = maxReach;
       return members.stream()
-          .filter(m -> m.status() == NodeStatus.ACTIVE && m.pingReach() == reach)
+          .filter(m -> eligible(m, includeStarting) && m.pingReach() == reach)
           .toList();
     }
     return members.stream()
@@ -109,12 +113,16 @@ record ClusterView(
         .toList();
   }
 
+  private static boolean eligible(Member m, boolean includeStarting) {
+    return m.status() == NodeStatus.ACTIVE || (includeStarting && m.status() == NodeStatus.INIT);
+  }
+
   /**
    * The node that should own a group: the requested node if it is a candidate, else the preferred
    * node if it is one, else the candidate of highest priority (smaller name on a tie).
    */
-  Member best(GroupSpec group, String requested) {
-    var candidates = candidates();
+  Member best(GroupSpec group, String requested, boolean includeStarting) {
+    var candidates = candidates(includeStarting);
     Member best = null;
     for (var m : candidates) {
       if (m.name().equals(requested)) {

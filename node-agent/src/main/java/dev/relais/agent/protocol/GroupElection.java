@@ -109,7 +109,13 @@ final class GroupElection {
     if (peerClaim != null) {
       observeOwner(peerClaim.node(), peerClaim.epoch(), nowNanos);
       long offered = view.offerFrom(peerClaim.node(), group);
-      if (offered > peerClaim.epoch() && self != null && view.selfStatus() == NodeStatus.ACTIVE) {
+      // A healthy node takes any offer; a degraded or starting one only from an owner that is
+      // leaving, since it is better than nobody.
+      var offerer = view.member(peerClaim.node());
+      boolean fromLeaving = offerer != null && offerer.status() == NodeStatus.LEAVING;
+      var mine = view.selfStatus();
+      boolean willing = mine == NodeStatus.ACTIVE || (fromLeaving && mine != NodeStatus.LEAVING);
+      if (offered > peerClaim.epoch() && self != null && willing) {
         acquire(offered, Reason.HANDOFF_ACCEPTED, view.self(), nowNanos, out);
         confirmTo = peerClaim.node();
         confirmUntil = nowNanos + config.handoffBound().toNanos();
@@ -119,8 +125,17 @@ final class GroupElection {
     }
     // Nobody live claims the group: the best candidate takes it, at once and undamped.
     currentOwner = null;
-    var best = view.best(spec, config.requested().get(group));
-    if (self != null && best != null && best.name().equals(view.self())) {
+    var best = view.best(spec, config.requested().get(group), view.startup());
+    var status = view.selfStatus();
+    if (best != null && best.status() == NodeStatus.INIT && !best.name().equals(view.self())) {
+      deadline = view.startupEndsNanos(); // a better-ranked peer is still starting: let it
+      return false;
+    }
+    if (self != null
+        && status != NodeStatus.INIT
+        && status != NodeStatus.LEAVING
+        && best != null
+        && best.name().equals(view.self())) {
       Reason why;
       if (lastOwner == null) {
         why = Reason.NO_OWNER;
@@ -136,7 +151,11 @@ final class GroupElection {
   private boolean considerMove(
       ClusterView view, ProtocolConfig config, long nowNanos, List<Effect> out) {
     var status = view.selfStatus();
-    var target = view.best(spec, config.requested().get(spec.name()));
+    var requested = config.requested().get(spec.name());
+    var target = view.best(spec, requested, false);
+    if (target == null && status == NodeStatus.LEAVING) {
+      target = view.best(spec, requested, true); // even a starting peer beats nobody
+    }
     if (target == null) {
       if (status == NodeStatus.LEAVING) {
         release(Reason.SHUTDOWN, out);
@@ -162,7 +181,7 @@ final class GroupElection {
       reason = Reason.STANDBY;
     } else if (target.name().equals(config.requested().get(spec.name()))) {
       reason = Reason.REQUESTED;
-    } else if (!view.candidates().contains(view.member(view.self()))) {
+    } else if (!view.candidates(false).contains(view.member(view.self()))) {
       reason = Reason.PING_REACH;
       damped = true;
     } else {

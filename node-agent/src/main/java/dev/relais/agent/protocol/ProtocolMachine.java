@@ -297,7 +297,9 @@ public final class ProtocolMachine {
       }
       members.add(new Member(peer.name, hb.priority(), hb.status(), hb.pingReach(), since));
     }
-    return new ClusterView(config.self(), status, members, live, all);
+    long startupEnds = startNanos + initDeadNanos();
+    return new ClusterView(
+        config.self(), status, members, live, all, startupEnds, nowNanos < startupEnds);
   }
 
   private void sendHeartbeats(long nowNanos, List<Effect> out) {

@@ -41,6 +41,7 @@ public final class SimulatedCluster {
     long tickAt = Long.MAX_VALUE;
     long tickToken;
     final Set<String> held = new TreeSet<>();
+    final Map<String, Long> heldSince = new HashMap<>();
 
     Node(String name, ProtocolConfig config) {
       this.name = name;
@@ -49,6 +50,9 @@ public final class SimulatedCluster {
   }
 
   private record Event(long nanos, long seq, Runnable action) {}
+
+  /** {@code -Dsim.trace=true} prints every effect but heartbeats (use with {@code -Dsim.seed}). */
+  private static final boolean TRACE = Boolean.getBoolean("sim.trace");
 
   private final long seed;
   private final Random random;
@@ -213,6 +217,11 @@ public final class SimulatedCluster {
     return out;
   }
 
+  /** When {@code name} acquired the group it holds now. */
+  public long heldSinceNanos(String name, String group) {
+    return nodes.get(name).heldSince.getOrDefault(group, -1L);
+  }
+
   public Optional<String> owner(String group) {
     var o = owners(group);
     return o.size() == 1 ? Optional.of(o.get(0)) : Optional.empty();
@@ -246,10 +255,15 @@ public final class SimulatedCluster {
 
   private void apply(Node node, List<Effect> effects) {
     for (var effect : effects) {
+      if (TRACE
+          && !(effect instanceof Effect.SendHeartbeat || effect instanceof Effect.PublishState)) {
+        System.out.printf("%14.6f %-8s %s%n", now / 1e9, node.name, effect);
+      }
       switch (effect) {
         case Effect.SendHeartbeat(var hb) -> send(node, hb);
         case Effect.AcquireVip(var group, var epoch) -> {
           if (node.held.add(group)) {
+            node.heldSince.put(group, now);
             vipEvents.add(new VipEvent(now, node.name, group, true));
           }
         }
