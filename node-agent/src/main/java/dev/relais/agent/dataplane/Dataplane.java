@@ -41,7 +41,10 @@ public interface Dataplane extends AutoCloseable {
    */
   CompletableFuture<DataplaneResult<Map<String, LinkState>>> track(Set<String> devices);
 
-  /** Duplicate-owner probe: ARP probe (RFC 5227) or DAD-style NS; collects answers for window. */
+  /**
+   * Duplicate-owner probe: three ARP probes (RFC 5227) or DAD-style neighbor solicitations spread
+   * over the window; reports every other MAC that claims the VIP meanwhile.
+   */
   CompletableFuture<DataplaneResult<OwnerProbe>> probeOwners(VirtualIp vip, Duration window);
 
   /** ICMP echo to every member of the group; reachable while any answers within timeout. */

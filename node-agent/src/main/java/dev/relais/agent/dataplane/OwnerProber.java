@@ -14,6 +14,10 @@ import java.util.Set;
  * Asks the LAN who else holds a VIP; blocks for the probe window, so it runs off the ops thread.
  */
 final class OwnerProber {
+  // RFC 5227 §2.1.1 sends PROBE_NUM = 3 probes; spread over the window, a second or third probe
+  // also reaches a holder whose kernel joined the VIP's solicited-node group a moment late.
+  private static final int PROBES = 3;
+
   private OwnerProber() {}
 
   static OwnerProbe probe(Device device, VirtualIp vip, Duration window) throws ErrnoException {
@@ -26,16 +30,26 @@ final class OwnerProber {
           vip.isIpv4()
               ? LinkFrames.arpProbe(device.mac(), (Inet4Address) vip.address())
               : LinkFrames.neighborProbe(device.mac(), (Inet6Address) vip.address());
-      byte[] destination = Arrays.copyOfRange(frame.array(), 0, 6);
-      socket.sendTo(frame, PacketAddress.link(ethertype, device.index(), destination));
+      byte[] destination =
+          PacketAddress.link(ethertype, device.index(), Arrays.copyOfRange(frame.array(), 0, 6));
       Set<String> others = new HashSet<>();
       ByteBuffer buffer = ByteBuffer.allocate(2048);
-      long deadline = System.nanoTime() + window.toNanos();
-      for (long left = window.toNanos(); left > 0; left = deadline - System.nanoTime()) {
-        socket.setReceiveTimeout(Duration.ofNanos(left));
+      long start = System.nanoTime();
+      long deadline = start + window.toNanos();
+      int sent = 0;
+      for (long now = start; now < deadline; now = System.nanoTime()) {
+        long nextProbe = start + window.toNanos() * sent / PROBES;
+        if (sent < PROBES && now >= nextProbe) {
+          socket.sendTo(frame.duplicate(), destination);
+          sent++;
+          continue;
+        }
+        long until =
+            sent < PROBES ? Math.min(deadline, start + window.toNanos() * sent / PROBES) : deadline;
+        socket.setReceiveTimeout(Duration.ofNanos(Math.max(1, until - now)));
         buffer.clear();
         if (socket.receive(buffer) < 0) {
-          break;
+          continue;
         }
         buffer.flip();
         LinkFrames.claimant(buffer, vip.address())

@@ -138,7 +138,7 @@ class AnnounceKernelIT {
       ok(esclave.install(VIP, LIFETIME));
       ok(esclave.announce(VIP, Announcement.burst(3, Duration.ofMillis(150))));
 
-      List<FrameCapture.Frame> frames = capture.collect(Duration.ofMillis(800));
+      List<FrameCapture.Frame> frames = capture.collect(Duration.ofMillis(1500));
 
       byte[] mac = HexFormat.ofDelimiter(":").parseHex(lab.host("esclave").mac());
       byte[] vip = VIP.address().getAddress();
@@ -156,7 +156,7 @@ class AnnounceKernelIT {
       }
       Duration spread =
           Duration.ofNanos(frames.get(5).receivedNanos() - frames.get(0).receivedNanos());
-      assertThat(spread).isBetween(Duration.ofMillis(250), Duration.ofMillis(700));
+      assertThat(spread).isBetween(Duration.ofMillis(250), Duration.ofMillis(1200));
     }
   }
 
@@ -170,11 +170,15 @@ class AnnounceKernelIT {
           esclave.announce(
               VIP_V6, Announcement.burst(1, Duration.ZERO).withRefresh(Duration.ofMillis(200))));
 
-      long advertisements = countAdvertisements(capture.collect(Duration.ofMillis(900)));
-      assertThat(advertisements).isBetween(3L, 6L);
+      long advertisements = countAdvertisements(capture.collect(Duration.ofMillis(1200)));
+      assertThat(advertisements).isBetween(3L, 8L);
 
       ok(esclave.remove(VIP_V6));
-      assertThat(countAdvertisements(capture.collect(Duration.ofMillis(500)))).isZero();
+      // A round sent just before the removal may still be on its way: let it land first.
+      while (capture.next(Duration.ofMillis(30)) != null) {
+        // drained
+      }
+      assertThat(countAdvertisements(capture.collect(Duration.ofMillis(600)))).isZero();
     }
   }
 
