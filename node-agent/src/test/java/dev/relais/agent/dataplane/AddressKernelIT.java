@@ -7,14 +7,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.relais.agent.netns.NetnsLab;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** VIP addresses, lifetimes, events and errors against the real kernel, in namespaces. */
 @Tag("netns")
@@ -193,26 +197,29 @@ class AddressKernelIT {
   }
 
   @Test
-  void withoutCapabilitiesTheErrorsNameTheMissingOne() {
+  void withoutCapabilitiesTheErrorsNameTheMissingOne(@TempDir Path logs) throws Exception {
     List<String> dropCapabilities =
         List.of(
             "setpriv",
             "--inh-caps=-net_admin,-net_raw",
             "--bounding-set=-net_admin,-net_raw",
             "--");
-    NetnsLab.Result result =
-        NetnsLab.result(lab.javaCommand("maitre", dropCapabilities, CapabilityCheck.class, LAN));
+    Path log = logs.resolve("capability-check.log");
+    Process child =
+        lab.start(lab.javaCommand("maitre", dropCapabilities, CapabilityCheck.class, LAN), log);
 
-    assertThat(result.exitCode()).as(result.output()).isZero();
-    assertThat(result.output())
+    assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    String output = Files.readString(log);
+    assertThat(child.exitValue()).as(output).isZero();
+    assertThat(output)
         .contains(
             "install: MissingCapability: install "
                 + NetnsLab.VIP4
-                + "/24 dev enp0s3 was refused: the agent needs CAP_NET_ADMIN")
+                + "/24 dev enp0s3 label enp0s3:0 was refused: the agent needs CAP_NET_ADMIN")
         .contains(
             "probe: MissingCapability: probe owners of "
                 + NetnsLab.VIP4
-                + "/24 dev enp0s3 was refused: the agent needs CAP_NET_RAW");
+                + "/24 dev enp0s3 label enp0s3:0 was refused: the agent needs CAP_NET_RAW");
     assertThat(addrInfo(lab, "maitre", NetnsLab.VIP4)).isEmpty();
   }
 

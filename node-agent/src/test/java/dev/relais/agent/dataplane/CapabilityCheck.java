@@ -11,7 +11,7 @@ public final class CapabilityCheck {
   private CapabilityCheck() {}
 
   public static void main(String[] args) throws Exception {
-    VirtualIp vip = VirtualIp.of("192.168.200.10/24", args[0]);
+    VirtualIp vip = VirtualIp.of("192.168.200.10/24", args[0]).withLabel(args[0] + ":0");
     try (LinuxDataplane dataplane = LinuxDataplane.open(event -> {})) {
       print("install", dataplane.install(vip, Lifetime.permanent()).get(10, TimeUnit.SECONDS));
       print("probe", dataplane.probeOwners(vip, Duration.ofMillis(100)).get(10, TimeUnit.SECONDS));

@@ -31,8 +31,9 @@ import org.junit.jupiter.api.Assumptions;
  * killed earlier run (its pid gone) are deleted on the next {@link #create}.
  *
  * <p>Code runs in a namespace two ways: {@link #inNamespace} on a thread that entered it with
- * setns(2) (sockets and threads that thread creates stay there), or a child JVM started with {@link
- * #javaCommand} under {@code ip netns exec} (for whole agents, issue 15).
+ * setns(2) (sockets and threads that thread creates stay there), or a child JVM: {@link
+ * #javaCommand} builds its argv under {@code ip netns exec}, {@link #start} runs it (whole agents,
+ * issue 15) and the lab stops it, by pid, before deleting the namespaces.
  */
 public final class NetnsLab implements AutoCloseable {
   /** The tutorial's hosts: client .9, maitre .11, esclave .12; the VIP is .10. */
@@ -55,6 +56,7 @@ public final class NetnsLab implements AutoCloseable {
   private final Map<String, Host> hosts = new LinkedHashMap<>();
   private final Map<String, ExecutorService> threads = new LinkedHashMap<>();
   private final List<String> namespaces = new ArrayList<>();
+  private final List<Process> processes = new ArrayList<>();
   private final Thread cleanup;
 
   private NetnsLab(String prefix) {
@@ -199,6 +201,24 @@ public final class NetnsLab implements AutoCloseable {
     return argv;
   }
 
+  /**
+   * Starts a long-running command (e.g. from {@link #javaCommand}) with output to {@code log}. The
+   * lab ends it, by its pid, on {@link #close} or at JVM exit.
+   */
+  public synchronized Process start(List<String> argv, Path log) {
+    try {
+      Process p =
+          new ProcessBuilder(argv)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+              .start();
+      processes.add(p);
+      return p;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot start " + argv + ": " + e.getMessage(), e);
+    }
+  }
+
   /** {@code ip -j ...} in a host's namespace, parsed. */
   public JsonNode ipJson(String role, String... args) {
     List<String> argv = new ArrayList<>(List.of("ip", "-n", host(role).namespace(), "-j"));
@@ -278,6 +298,17 @@ public final class NetnsLab implements AutoCloseable {
   }
 
   private synchronized void deleteNamespaces() {
+    for (Process p : processes) {
+      p.destroy();
+      try {
+        if (!p.waitFor(5, TimeUnit.SECONDS)) {
+          p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    processes.clear();
     threads.values().forEach(ExecutorService::shutdownNow);
     threads.clear();
     for (String ns : namespaces.reversed()) {
