@@ -8,8 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The VIPs this data plane installed and still holds, keyed by address and interface. Written by
- * the ops thread (install, remove) and the monitor thread (a VIP vanished); both sides use
- * conditional removal so a loss is reported once.
+ * the ops thread; read by the monitor thread, which asks the ops thread to confirm a loss.
  */
 final class HeldVips {
   /** One held VIP. {@code generation} is ops-thread only and ends older announcement chains. */
@@ -53,13 +52,16 @@ final class HeldVips {
     held.remove(Key.of(vip));
   }
 
-  /** Forgets the VIP at this interface index and address, if held; returns it. */
-  Optional<VirtualIp> lost(int index, InetAddress address) {
+  /** The held VIP at this interface index and address, if any. */
+  Optional<Held> find(int index, InetAddress address) {
     return held.values().stream()
         .filter(h -> h.index == index && h.vip.address().equals(address))
-        .findFirst()
-        .filter(h -> held.remove(Key.of(h.vip), h))
-        .map(h -> h.vip);
+        .findFirst();
+  }
+
+  /** Forgets exactly this record; false if it was already replaced or forgotten. */
+  boolean forget(Held entry) {
+    return held.remove(Key.of(entry.vip), entry);
   }
 
   List<Held> all() {

@@ -23,11 +23,21 @@ final class KernelEvents implements Consumer<ByteBuffer> {
   private final HeldVips held;
   private final Map<String, Device> devices;
   private final Map<String, LinkState> tracked = new ConcurrentHashMap<>();
+  private final Consumer<HeldVips.Held> confirmLoss;
 
-  KernelEvents(DataplaneListener listener, HeldVips held, Map<String, Device> devices) {
+  /**
+   * {@code confirmLoss} checks on the ops thread whether a held VIP is really gone: a delete
+   * notification can arrive after our own remove-then-install, for an address that is back.
+   */
+  KernelEvents(
+      DataplaneListener listener,
+      HeldVips held,
+      Map<String, Device> devices,
+      Consumer<HeldVips.Held> confirmLoss) {
     this.listener = listener;
     this.held = held;
     this.devices = devices;
+    this.confirmLoss = confirmLoss;
   }
 
   @Override
@@ -46,7 +56,7 @@ final class KernelEvents implements Consumer<ByteBuffer> {
       }
       case NetlinkMessages.RTM_DELADDR -> {
         AddressEntry entry = NetlinkMessages.parseAddress(message);
-        lost(entry);
+        held.find(entry.index(), entry.address()).ifPresent(confirmLoss);
       }
       default -> {}
     }
@@ -77,10 +87,11 @@ final class KernelEvents implements Consumer<ByteBuffer> {
     }
   }
 
-  /** Reports a held VIP that the kernel no longer has. */
-  void lost(AddressEntry entry) {
-    held.lost(entry.index(), entry.address())
-        .ifPresent(vip -> emit(new DataplaneEvent.VipRemoved(vip)));
+  /** Reports a held VIP that the kernel no longer has, once. */
+  void lost(HeldVips.Held entry) {
+    if (held.forget(entry)) {
+      emit(new DataplaneEvent.VipRemoved(entry.vip));
+    }
   }
 
   private void emit(DataplaneEvent event) {

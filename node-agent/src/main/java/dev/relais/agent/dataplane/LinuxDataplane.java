@@ -47,7 +47,7 @@ public final class LinuxDataplane implements Dataplane {
 
   private LinuxDataplane(DataplaneListener listener, NetlinkMonitor monitor) {
     this.monitor = monitor;
-    this.events = new KernelEvents(listener, held, devices);
+    this.events = new KernelEvents(listener, held, devices, this::confirmLoss);
     this.tables = new KernelTables(devices);
     this.ops = new ScheduledThreadPoolExecutor(1, r -> thread(r, "relais-dataplane"));
     this.ops.setRemoveOnCancelPolicy(true);
@@ -320,6 +320,32 @@ public final class LinuxDataplane implements Dataplane {
     }
   }
 
+  /** Reports a held VIP as lost if the kernel really no longer has it (ops thread). */
+  private void confirmLoss(HeldVips.Held entry) {
+    ops.execute(
+        () -> {
+          if (!held.current(entry)) {
+            return;
+          }
+          try {
+            boolean present =
+                tables
+                    .addresses(
+                        entry.vip.isIpv4() ? NetlinkMessages.AF_INET : NetlinkMessages.AF_INET6)
+                    .stream()
+                    .anyMatch(
+                        e -> e.index() == entry.index && e.address().equals(entry.vip.address()));
+            if (!present) {
+              events.lost(entry);
+            }
+          } catch (ErrnoException e) {
+            LOG.error(
+                "checking {} after a delete notification failed: {}", entry.vip, e.getMessage());
+            events.lost(entry);
+          }
+        });
+  }
+
   /** After a monitor overflow: reads links and held VIPs again and reports what changed. */
   private void resync() {
     ops.execute(
@@ -327,16 +353,7 @@ public final class LinuxDataplane implements Dataplane {
           try {
             tables.refreshDevices();
             events.tracked().forEach(name -> events.linkState(name, events.current(name)));
-            List<AddressEntry> present = tables.addresses(NetlinkMessages.AF_UNSPEC);
-            for (HeldVips.Held h : held.all()) {
-              boolean there =
-                  present.stream()
-                      .anyMatch(e -> e.index() == h.index && e.address().equals(h.vip.address()));
-              if (!there) {
-                events.lost(
-                    new AddressEntry(h.index, h.vip.address(), h.vip.prefix(), Optional.empty()));
-              }
-            }
+            held.all().forEach(this::confirmLoss);
           } catch (ErrnoException e) {
             LOG.error("data plane resync failed: {}", e.getMessage());
           }

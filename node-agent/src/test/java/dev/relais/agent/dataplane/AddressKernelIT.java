@@ -142,6 +142,20 @@ class AddressKernelIT {
   }
 
   @Test
+  void removingAndInstallingAgainAtOnceKeepsTheVipHeld() throws Exception {
+    for (int i = 0; i < 20; i++) {
+      maitre.remove(VIP);
+      ok(maitre.install(VIP, Lifetime.permanent()));
+    }
+
+    // The deletes' notifications arrive after the re-installs: none may count as a loss.
+    assertThat(events.await(e -> e instanceof DataplaneEvent.VipRemoved, Duration.ofMillis(500)))
+        .isNull();
+    assertThat(addrInfo(lab, "maitre", NetnsLab.VIP4)).isPresent();
+    ok(maitre.announce(VIP, Announcement.burst(1, Duration.ZERO)));
+  }
+
+  @Test
   void linkDownAndUpOfATrackedInterfaceAreReported() throws Exception {
     assertThat(ok(maitre.track(Set.of(LAN, "nosuch0"))))
         .containsEntry(LAN, LinkState.UP)
