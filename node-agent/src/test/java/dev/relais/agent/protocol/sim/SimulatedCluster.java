@@ -65,6 +65,7 @@ public final class SimulatedCluster {
               a.nanos != b.nanos ? Long.compare(a.nanos, b.nanos) : Long.compare(a.seq, b.seq));
   private final List<VipEvent> vipEvents = new ArrayList<>();
   private final List<Effect.StateChange> changes = new ArrayList<>();
+  private final List<Effect.Report> reports = new ArrayList<>();
   private final Map<String, Long> lastDeliveredSentAt = new HashMap<>();
   private final List<Consumer<SimulatedCluster>> checks = new ArrayList<>();
   private long now;
@@ -235,6 +236,10 @@ public final class SimulatedCluster {
     return changes;
   }
 
+  public List<Effect.Report> reports() {
+    return reports;
+  }
+
   public ProtocolConfig config(String name) {
     return nodes.get(name).config;
   }
@@ -275,7 +280,7 @@ public final class SimulatedCluster {
         case Effect.StateChange c -> changes.add(c);
         case Effect.ShutdownComplete() -> powerOff(node.name);
         case Effect.AnnounceVip a -> {}
-        case Effect.Report r -> {}
+        case Effect.Report r -> reports.add(r);
         case Effect.PublishState p -> {}
       }
       if (!node.up) {
@@ -283,6 +288,9 @@ public final class SimulatedCluster {
       }
     }
     long deadline = node.machine.nextDeadlineNanos();
+    if (deadline <= now) {
+      throw new AssertionError(node.name + " asked to be woken at " + deadline + " <= now " + now);
+    }
     if (deadline != node.tickAt) {
       node.tickAt = deadline;
       long token = ++node.tickToken;
