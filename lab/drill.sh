@@ -4,7 +4,7 @@
 # Steps: VIP on maitre as enp0s3:0 -> maitre powered off -> VIP on esclave -> maitre back ->
 # VIP returns (auto failback) -> maitre stopped cleanly (SIGTERM) -> VIP on esclave at once.
 #
-#   lab/drill.sh [--profile tutorial|fast] [--quiet]
+#   lab/drill.sh [--profile tutorial|fast] [--quiet] [--idle SECONDS] [--soak SECONDS]
 #
 # tutorial: examples/tutorial.yaml (keepalive 2 s, deadtime 10 s: heartbeat's own timers).
 # fast:     examples/tutorial-fast.yaml (keepalive 5 ms, deadtime 25 ms).
@@ -12,14 +12,21 @@
 # machine-readable RESULT line per step. Exits non-zero if any expectation fails. Everything it
 # creates (namespaces with a per-run prefix, processes it started) is removed even on failure or
 # Ctrl-C. Needs root (network namespaces).
+# --idle S: after start, measure each agent's CPU (% of one core) and RSS over S idle seconds.
+# --soak S: instead of the failover steps, load one core fully for S seconds with a competing
+#           process while the client pings, and count ownership changes (all of them are false).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 profile=tutorial
 quiet=0
+idle=0
+soak=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --profile) profile=$2; shift 2 ;;
     --quiet) quiet=1; shift ;;
+    --idle) idle=$2; shift 2 ;;
+    --soak) soak=$2; shift 2 ;;
     -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "drill: unknown argument $1" >&2; exit 2 ;;
   esac
@@ -52,6 +59,7 @@ declare -A NS=([client]="${prefix}client" [maitre]="${prefix}maitre" [esclave]="
 declare -A ADDR=([client]=192.168.200.9 [maitre]=192.168.200.11 [esclave]=192.168.200.12)
 declare -A AGENT=()
 ping_pid=""
+hog_pid=""
 failures=0
 
 say() { [ "$quiet" = 1 ] || echo "$@"; }
@@ -59,6 +67,7 @@ say() { [ "$quiet" = 1 ] || echo "$@"; }
 cleanup() {
   set +e
   [ -n "$ping_pid" ] && kill "$ping_pid" 2>/dev/null
+  [ -n "$hog_pid" ] && kill "$hog_pid" 2>/dev/null
   for node in "${!AGENT[@]}"; do
     kill -9 "${AGENT[$node]}" 2>/dev/null
   done
@@ -176,6 +185,43 @@ settled() {
 }
 wait_for settled "$settle" || true
 check start "VIP $VIP on maitre as enp0s3:0" "$(where_vip)" ""
+
+# CPU ticks (utime + stime) of a process, and its RSS in kB.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+
+if [ "$idle" -gt 0 ]; then
+  say
+  say "   measuring idle CPU and memory of each agent for $idle s"
+  hz=$(getconf CLK_TCK)
+  declare -A before=()
+  for node in maitre esclave; do before[$node]=$(cpu_ticks "${AGENT[$node]}"); done
+  sleep "$idle"
+  for node in maitre esclave; do
+    ticks=$(( $(cpu_ticks "${AGENT[$node]}") - ${before[$node]} ))
+    cpu=$(awk -v t="$ticks" -v hz="$hz" -v s="$idle" 'BEGIN { printf "%.2f", 100 * t / hz / s }')
+    rss=$(awk -v kb="$(rss_kb "${AGENT[$node]}")" 'BEGIN { printf "%.1f", kb / 1024 }')
+    say "    $node: ${cpu} % of one core, RSS ${rss} MB"
+    echo "RESULT step=idle node=$node cpu_pct=$cpu rss_mb=$rss"
+  done
+fi
+
+if [ "$soak" -gt 0 ]; then
+  say
+  say "   soak: one core fully loaded by a competing process for $soak s; the client keeps pinging"
+  start_ping
+  transitions_before=$(cat "$work"/*.log | grep -c "to=MASTER" || true)
+  ( while :; do :; done ) &
+  hog_pid=$!
+  t0=$(now_ms)
+  sleep "$soak"
+  kill "$hog_pid"; hog_pid=""
+  t1=$(now_ms)
+  changes=$(( $(cat "$work"/*.log | grep -c "to=MASTER" || true) - transitions_before ))
+  check soak "0 ownership changes, VIP on maitre" "$changes ownership changes, $(where_vip | sed 's/ as .*//; s/VIP [0-9.]* on /VIP on /')" "$(outage_ms "$t0" "$t1")"
+  [ "$failures" -eq 0 ] || exit 1
+  exit 0
+fi
 
 say
 say "2. the client pings the VIP every 5 ms"

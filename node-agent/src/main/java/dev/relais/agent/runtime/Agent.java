@@ -70,7 +70,9 @@ public final class Agent {
 
   /** Loads and compiles the protocol's hot paths before joining (see {@link Warmup}). */
   public static void warmUp() {
+    Warmup.preloadClasses();
     Warmup.run(10);
+    Warmup.runtimes();
   }
 
   /** For the data plane's listener: events are handed to the loop. */
@@ -124,7 +126,7 @@ public final class Agent {
       ClusterRuntime runtime =
           new ClusterRuntime(loop, nanoClock, dataplane, metrics, paths, loaded, node, bootEpoch);
       clusters.put(runtime.clusterId(), runtime);
-      starting.add(runtime.start());
+      starting.add(runtime.start(true));
     }
     try {
       CompletableFuture.allOf(starting.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);

@@ -39,13 +39,14 @@ import org.slf4j.LoggerFactory;
  * back through the loop). Every method except the constructor runs on {@code loop}.
  */
 final class ClusterRuntime {
-  private static final Logger LOG = LoggerFactory.getLogger(ClusterRuntime.class);
+  private static final Logger DEFAULT_LOG = LoggerFactory.getLogger(ClusterRuntime.class);
 
   private final EventLoop loop;
   private final LongSupplier nanoClock;
   private final Dataplane dataplane;
   private final AgentMetrics metrics;
-  private final HeartbeatPaths paths;
+  private final Logger log;
+  private final PathSender paths;
   private final String self;
   private ClusterModel model;
   private ProtocolConfig protocolConfig;
@@ -56,6 +57,7 @@ final class ClusterRuntime {
   private final Map<String, String> lastReason = new HashMap<>();
   private final Map<String, LinkState> links = new HashMap<>();
   private final Map<String, Boolean> pingReach = new HashMap<>();
+  private final java.util.Set<String> pinging = new java.util.HashSet<>();
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
   private volatile StateSnapshot snapshot;
   private ScheduledFuture<?> tick;
@@ -74,6 +76,22 @@ final class ClusterRuntime {
       String self,
       long bootEpoch)
       throws java.io.IOException {
+    this(loop, nanoClock, dataplane, metrics, paths, loaded, self, bootEpoch, DEFAULT_LOG);
+  }
+
+  /** With its own logger: the warm-up runs real runtimes that must not log. */
+  ClusterRuntime(
+      EventLoop loop,
+      LongSupplier nanoClock,
+      Dataplane dataplane,
+      AgentMetrics metrics,
+      HeartbeatPaths.Opener paths,
+      AgentConfigs.Loaded loaded,
+      String self,
+      long bootEpoch,
+      Logger log)
+      throws java.io.IOException {
+    this.log = log;
     this.loop = loop;
     this.nanoClock = nanoClock;
     this.dataplane = dataplane;
@@ -81,7 +99,7 @@ final class ClusterRuntime {
     this.self = self;
     this.model = loaded.model();
     this.protocolConfig = ProtocolConfigs.of(loaded, self);
-    this.machine = new ProtocolMachine(ProtocolConfigs.withStartupGrace(protocolConfig), bootEpoch);
+    this.machine = new ProtocolMachine(protocolConfig, bootEpoch);
     this.codec = new HeartbeatCodec(protocolConfig);
     this.paths =
         paths.open(loaded.model(), self, (data, length, sender) -> onDatagram(data, length));
@@ -99,8 +117,13 @@ final class ClusterRuntime {
     return Optional.ofNullable(snapshot);
   }
 
-  /** Clears VIPs left over from a crash, then starts the machine. */
-  CompletableFuture<Void> start() {
+  /**
+   * Clears VIPs left over from a crash, then starts the machine, with the startup grace (see {@link
+   * ProtocolConfigs#withStartupGrace}) unless told otherwise.
+   */
+  CompletableFuture<Void> start(boolean startupGrace) {
+    ProtocolConfig graced = ProtocolConfigs.withStartupGrace(protocolConfig);
+    boolean relaxed = startupGrace && graced != protocolConfig;
     List<VirtualIp> all = model.vipGroups().stream().flatMap(g -> vips(g).stream()).toList();
     CompletableFuture<Void> started = new CompletableFuture<>();
     dataplane
@@ -109,32 +132,48 @@ final class ClusterRuntime {
             r -> {
               if (r instanceof DataplaneResult.Ok<List<VirtualIp>>(List<VirtualIp> removed)
                   && !removed.isEmpty()) {
-                LOG.warn(
+                log.warn(
                     "cluster={} node={} removed stale VIPs left from an earlier run: {}",
                     clusterId(),
                     self,
                     removed);
               } else if (r instanceof DataplaneResult.Failed<List<VirtualIp>>(var error)) {
-                LOG.error(
+                log.error(
                     "cluster={} node={} cannot clear stale VIPs: {}",
                     clusterId(),
                     self,
                     error.message());
               }
             })
+        .thenCompose(ignored -> touchAnnouncePath(all))
         .whenComplete(
             (ignored, failure) ->
                 loop.execute(
                     () -> {
                       trackHealth();
+                      if (relaxed) {
+                        codec.reconfigure(graced);
+                        dispatch(machine.onConfig(graced, nanoClock.getAsLong()));
+                        loop.schedule(
+                            this::endStartupGrace,
+                            ProtocolConfigs.STARTUP_GRACE.toMillis(),
+                            TimeUnit.MILLISECONDS);
+                      }
                       dispatch(machine.start(nanoClock.getAsLong()));
-                      loop.schedule(
-                          this::endStartupGrace,
-                          ProtocolConfigs.STARTUP_GRACE.toMillis(),
-                          TimeUnit.MILLISECONDS);
                       started.complete(null);
                     }));
     return started;
+  }
+
+  /**
+   * Asks the data plane to announce VIPs it does not hold: it answers NotHeld and does nothing, but
+   * the announce path is loaded and linked now rather than during the first takeover, where it cost
+   * 45 ms on a cold JVM.
+   */
+  private CompletableFuture<Void> touchAnnouncePath(List<VirtualIp> vips) {
+    Announcement probe = Announcement.burst(1, Duration.ZERO);
+    return CompletableFuture.allOf(
+        vips.stream().map(v -> dataplane.announce(v, probe)).toArray(CompletableFuture[]::new));
   }
 
   /** A datagram from the transport (already on the loop). */
@@ -146,7 +185,7 @@ final class ClusterRuntime {
       }
       case DecodeResult.Rejected(var reason) -> {
         metrics.heartbeatRejected(reason.name());
-        LOG.debug("cluster={} dropped a datagram: {}", clusterId(), reason);
+        log.debug("cluster={} dropped a datagram: {}", clusterId(), reason);
       }
     }
   }
@@ -156,14 +195,14 @@ final class ClusterRuntime {
       case DataplaneEvent.LinkChanged(String device, LinkState state) -> {
         if (links.containsKey(device)) {
           links.put(device, state);
-          LOG.info("cluster={} node={} link {} is {}", clusterId(), self, device, state);
+          log.info("cluster={} node={} link {} is {}", clusterId(), self, device, state);
           updateHealth();
         }
       }
       case DataplaneEvent.VipRemoved(VirtualIp vip) -> {
         for (VipGroup g : model.vipGroups()) {
           if (vips(g).contains(vip) && machine.holds(g.name())) {
-            LOG.warn(
+            log.warn(
                 "cluster={} node={} VIP {} was removed behind our back; adding it again",
                 clusterId(),
                 self,
@@ -245,7 +284,7 @@ final class ClusterRuntime {
           metrics.vipHeld(clusterId(), group, false);
         }
         case Effect.StateChange(var cluster, var node, var group, var from, var to, var reason) -> {
-          LOG.info(
+          log.info(
               "cluster={} node={} group={} from={} to={} reason={}",
               cluster,
               node,
@@ -257,7 +296,7 @@ final class ClusterRuntime {
           lastReason.put(group, reason.toString());
         }
         case Effect.Report(var reason, var subject, var detail) ->
-            LOG.info("cluster={} node={} {} {}: {}", clusterId(), self, reason, subject, detail);
+            log.info("cluster={} node={} {} {}: {}", clusterId(), self, reason, subject, detail);
         case Effect.PublishState(StateSnapshot s) -> snapshot = s;
         case Effect.ShutdownComplete() -> {
           halt();
@@ -288,9 +327,18 @@ final class ClusterRuntime {
             Math.min(
                 model.timing().deadTime().toMillis() / 2,
                 Math.max(20, model.timing().keepalive().toMillis())));
+    // The bound runs on the loop's own timer: CompletableFuture's delayer would start a thread
+    // on first use, in the middle of a takeover.
+    ScheduledFuture<?> bound =
+        loop.schedule(this::releaseHeartbeats, boundMillis, TimeUnit.MILLISECONDS);
     CompletableFuture.allOf(work.toArray(CompletableFuture[]::new))
-        .completeOnTimeout(null, boundMillis, TimeUnit.MILLISECONDS)
-        .whenComplete((v, e) -> loop.execute(this::releaseHeartbeats));
+        .whenComplete(
+            (v, e) ->
+                loop.execute(
+                    () -> {
+                      bound.cancel(false);
+                      releaseHeartbeats();
+                    }));
   }
 
   private void releaseHeartbeats() {
@@ -321,7 +369,7 @@ final class ClusterRuntime {
               .thenAccept(
                   r -> {
                     if (r instanceof DataplaneResult.Failed<VirtualIp>(var error)) {
-                      LOG.error(
+                      log.error(
                           "cluster={} node={} cannot add VIP {}: {}",
                           clusterId(),
                           self,
@@ -366,7 +414,7 @@ final class ClusterRuntime {
                                     clusterId(), g.name(), announcement.count());
                                 Long since = acquiredAtNanos.remove(g.name());
                                 if (since != null) {
-                                  LOG.info(
+                                  log.info(
                                       "cluster={} node={} group={} VIP {} announced {} ms after the takeover decision",
                                       clusterId(),
                                       self,
@@ -381,7 +429,7 @@ final class ClusterRuntime {
                                 }
                               }
                               case DataplaneResult.Failed<VirtualIp>(var error) ->
-                                  LOG.error(
+                                  log.error(
                                       "cluster={} node={} cannot announce {}: {}",
                                       clusterId(),
                                       self,
@@ -413,7 +461,7 @@ final class ClusterRuntime {
                         case DataplaneResult.Ok<Map<String, LinkState>>(var states) ->
                             links.putAll(states);
                         case DataplaneResult.Failed<Map<String, LinkState>>(var error) ->
-                            LOG.error(
+                            log.error(
                                 "cluster={} node={} cannot track links: {}",
                                 clusterId(),
                                 self,
@@ -424,20 +472,33 @@ final class ClusterRuntime {
     if (pinger != null) pinger.cancel(false);
     pingReach.clear();
     if (!model.health().pingGroups().isEmpty()) {
-      long everyMillis = Math.max(200, model.timing().keepalive().toMillis());
-      pinger = loop.scheduleAtFixedRate(this::pingAll, 0, everyMillis, TimeUnit.MILLISECONDS);
+      pinger =
+          loop.scheduleAtFixedRate(this::pingAll, 0, pingEvery().toMillis(), TimeUnit.MILLISECONDS);
     }
   }
 
+  /**
+   * Ping rounds: every keepalive but at most once a second (heartbeat's ping nodes use deadping).
+   */
+  private Duration pingEvery() {
+    Duration keepalive = model.timing().keepalive();
+    return keepalive.compareTo(Duration.ofSeconds(1)) > 0 ? keepalive : Duration.ofSeconds(1);
+  }
+
+  /**
+   * One round per group; a group still waiting for its previous round is skipped, never stacked.
+   */
   private void pingAll() {
-    Duration timeout = Duration.ofMillis(Math.max(100, model.timing().keepalive().toMillis()));
+    Duration timeout = pingEvery().dividedBy(2);
     for (var g : model.health().pingGroups()) {
+      if (!pinging.add(g.name())) continue;
       dataplane
           .ping(new PingGroup(g.name(), g.targets()), timeout)
           .thenAccept(
               r ->
                   loop.execute(
                       () -> {
+                        pinging.remove(g.name());
                         pingReach.put(
                             g.name(),
                             r instanceof DataplaneResult.Ok<?>(var reach)

@@ -21,11 +21,11 @@ import java.util.Optional;
  * path i goes to interface i's broadcast address (bcast). Multicast: one socket joined on every
  * interface, every path to the group (mcast).
  */
-final class HeartbeatPaths implements AutoCloseable {
+final class HeartbeatPaths implements PathSender {
   /** Opens the paths of a cluster for a node; the receiver runs on the event loop. */
   @FunctionalInterface
   interface Opener {
-    HeartbeatPaths open(ClusterModel model, String self, UdpTransport.Receiver receiver)
+    PathSender open(ClusterModel model, String self, UdpTransport.Receiver receiver)
         throws IOException;
   }
 
@@ -122,7 +122,8 @@ final class HeartbeatPaths implements AutoCloseable {
     throw new IOException("interface " + ifName + " has no IPv4 broadcast address");
   }
 
-  void send(int path, byte[] data, int length) {
+  @Override
+  public void send(int path, byte[] data, int length) {
     if (path >= 0 && path < socketOfPath.size()) {
       socketOfPath.get(path).send(data, length, destinationsOfPath.get(path));
     }
