@@ -3,12 +3,9 @@ package dev.relais.agent.protocol;
 import dev.relais.agent.protocol.DecodeResult.Accepted;
 import dev.relais.agent.protocol.DecodeResult.Rejected;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The heartbeat wire format (docs/design/protocol.md, "Message format"): big-endian, names as one
@@ -17,8 +14,8 @@ import javax.crypto.spec.SecretKeySpec;
  * by it. Decoding resolves names against the config's own strings, so an accepted heartbeat holds
  * no copied names and a rejection allocates nothing.
  *
- * <p>Stateful (pre-initialised Mac per key, a scratch buffer, the replay windows): confined to one
- * thread, the runtime's event loop.
+ * <p>Stateful (an HMAC with its digests per key, a scratch buffer, the replay windows): confined to
+ * one thread, the runtime's event loop.
  */
 public final class HeartbeatCodec {
   static final int MAGIC = 0x524C; // "RL"
@@ -30,7 +27,8 @@ public final class HeartbeatCodec {
 
   private final byte[] macScratch = new byte[MAC_BYTES];
   private final Map<String, ReplayWindow> windowsByName = new HashMap<>();
-  private Mac[] macs;
+  private final Map<String, byte[]> encodedNames = new HashMap<>();
+  private HmacSha256[] macs;
   private int activeKeyId;
   private byte[] clusterBytes;
   private String self;
@@ -47,16 +45,9 @@ public final class HeartbeatCodec {
   /** Takes a new config generation; replay windows of nodes still listed are kept. */
   public void reconfigure(ProtocolConfig config) {
     var ring = config.keyring();
-    var newMacs = new Mac[256];
+    var newMacs = new HmacSha256[256];
     for (int id : ring.keys().keySet()) {
-      try {
-        var mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(ring.key(id), "HmacSHA256"));
-        newMacs[id] = mac;
-      } catch (GeneralSecurityException e) {
-        // Every Java SE runtime must provide HmacSHA256 (Mac javadoc).
-        throw new IllegalStateException("HmacSHA256 unavailable", e);
-      }
+      newMacs[id] = new HmacSha256(ring.key(id));
     }
     macs = newMacs;
     activeKeyId = ring.activeKeyId();
@@ -72,20 +63,26 @@ public final class HeartbeatCodec {
       windows[i] = windowsByName.computeIfAbsent(nodeNames[i], k -> new ReplayWindow());
     }
     windowsByName.keySet().retainAll(List.of(nodeNames));
+    encodedNames.clear();
+    encodedNames.put("", new byte[0]);
+    for (int i = 0; i < n; i++) {
+      encodedNames.put(nodeNames[i], nodeBytes[i]);
+    }
     int g = config.groups().size();
     groupNames = new String[g];
     groupBytes = new byte[g][];
     for (int i = 0; i < g; i++) {
       groupNames[i] = config.groups().get(i).name();
       groupBytes[i] = utf8(groupNames[i]);
+      encodedNames.put(groupNames[i], groupBytes[i]);
     }
   }
 
   /** The exact datagram size of {@code hb}. */
   public int encodedLength(Heartbeat hb) {
-    int len = FIXED_BYTES + clusterBytes.length + utf8(hb.sender()).length + MAC_BYTES;
+    int len = FIXED_BYTES + clusterBytes.length + name(hb.sender()).length + MAC_BYTES;
     for (var e : hb.entries()) {
-      len += 1 + 1 + utf8(e.group()).length + 8 + 1 + utf8(e.peer()).length;
+      len += 1 + 1 + name(e.group()).length + 8 + 1 + name(e.peer()).length;
     }
     return len;
   }
@@ -101,7 +98,7 @@ public final class HeartbeatCodec {
     w.u8(VERSION);
     w.u8(activeKeyId);
     w.name(clusterBytes);
-    w.name(utf8(hb.sender()));
+    w.name(name(hb.sender()));
     w.u64(hb.bootEpoch());
     w.u64(hb.sequence());
     w.u64(hb.configGeneration());
@@ -114,17 +111,11 @@ public final class HeartbeatCodec {
     w.u8(hb.entries().size());
     for (var e : hb.entries()) {
       w.u8(e.kind().code());
-      w.name(utf8(e.group()));
+      w.name(name(e.group()));
       w.u64(e.epoch());
-      w.name(utf8(e.peer()));
+      w.name(name(e.peer()));
     }
-    var mac = macs[activeKeyId];
-    mac.update(out, offset, w.pos - offset);
-    try {
-      mac.doFinal(out, w.pos);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("MAC output did not fit a checked buffer", e);
-    }
+    macs[activeKeyId].mac(out, offset, w.pos - offset, out, w.pos);
     return len;
   }
 
@@ -158,12 +149,7 @@ public final class HeartbeatCodec {
       return Rejected.of(RejectReason.UNKNOWN_KEY);
     }
     int end = offset + length - MAC_BYTES;
-    mac.update(buf, offset, end - offset);
-    try {
-      mac.doFinal(macScratch, 0);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("MAC output did not fit a checked buffer", e);
-    }
+    mac.mac(buf, offset, end - offset, macScratch, 0);
     int diff = 0; // constant time: no early exit that leaks how many bytes matched
     for (int i = 0; i < MAC_BYTES; i++) {
       diff |= macScratch[i] ^ buf[end + i];
@@ -314,6 +300,12 @@ public final class HeartbeatCodec {
 
   private static long u64(byte[] b, int p) {
     return (u32(b, p) << 32) | u32(b, p + 4);
+  }
+
+  /** Names of this config are encoded once; others (a newer config's groups) on the fly. */
+  private byte[] name(String s) {
+    var cached = encodedNames.get(s);
+    return cached != null ? cached : utf8(s);
   }
 
   private static byte[] utf8(String s) {
