@@ -223,6 +223,29 @@ class HeartbeatCodecTest {
     }
   }
 
+  @Test
+  void mutatedDatagramsResignedWithTheKeyNeverThrowTheParser() {
+    // Authentic garbage (a buggy or compromised keyholder) must still only be rejected or parsed.
+    var random = new Random(4303);
+    var valid = maitre.encode(heartbeat(1));
+    int accepted = 0;
+    for (int i = 0; i < 100_000; i++) {
+      var datagram = mutate(valid, random);
+      if (datagram.length >= HeartbeatCodec.MIN_BYTES) {
+        datagram[0] = valid[0];
+        datagram[1] = valid[1];
+        datagram[2] = valid[2];
+        datagram[3] = valid[3];
+        resign(datagram);
+      }
+      var receiver = new HeartbeatCodec(TestConfigs.tutorial("esclave"));
+      if (receiver.decode(datagram, 0, datagram.length) instanceof Accepted) {
+        accepted++;
+      }
+    }
+    assertThat(accepted).as("some mutations stay well-formed").isPositive();
+  }
+
   private static byte[] mutate(byte[] valid, Random random) {
     var out = valid.clone();
     switch (random.nextInt(3)) {
