@@ -4,15 +4,17 @@
 # Steps: VIP on maitre as enp0s3:0 -> maitre powered off -> VIP on esclave -> maitre back ->
 # VIP returns (auto failback) -> maitre stopped cleanly (SIGTERM) -> VIP on esclave at once.
 #
-#   lab/drill.sh [--profile tutorial|fast] [--quiet] [--idle SECONDS] [--soak SECONDS]
+#   lab/drill.sh [--profile tutorial|default|fast] [--quiet] [--idle SECONDS] [--soak SECONDS]
 #
 # tutorial: examples/tutorial.yaml (keepalive 2 s, deadtime 10 s: heartbeat's own timers).
+# default:  the same cluster with Relais' default timers (keepalive 1 s, deadtime 5 s).
 # fast:     examples/tutorial-fast.yaml (keepalive 5 ms, deadtime 25 ms).
 # Prints each step with what was expected, what was seen and the client's measured outage, and a
 # machine-readable RESULT line per step. Exits non-zero if any expectation fails. Everything it
 # creates (namespaces with a per-run prefix, processes it started) is removed even on failure or
 # Ctrl-C. Needs root (network namespaces).
 # --idle S: after start, measure each agent's CPU (% of one core) and RSS over S idle seconds.
+# --capture: keep a pcap of ARP and ICMP on the client's interface (with KEEP_LOGS=1).
 # --soak S: instead of the failover steps, load one core fully for S seconds with a competing
 #           process while the client pings, and count ownership changes (all of them are false).
 set -euo pipefail
@@ -21,12 +23,14 @@ profile=tutorial
 quiet=0
 idle=0
 soak=0
+capture=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --profile) profile=$2; shift 2 ;;
     --quiet) quiet=1; shift ;;
     --idle) idle=$2; shift 2 ;;
     --soak) soak=$2; shift 2 ;;
+    --capture) capture=1; shift ;;
     -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "drill: unknown argument $1" >&2; exit 2 ;;
   esac
@@ -34,16 +38,30 @@ done
 case "$profile" in
   tutorial) config="$root/examples/tutorial.yaml"; settle=40 ;;
   fast) config="$root/examples/tutorial-fast.yaml"; settle=15 ;;
-  *) echo "drill: profile must be tutorial or fast" >&2; exit 2 ;;
+  default)
+    # The tutorial's cluster with Relais' default timers (keepalive 1 s, deadtime 5 s).
+    config=$(mktemp /tmp/relais-default.XXXXXX.yaml)
+    awk '/^  heartbeat:/ { skip = 1; next } skip && /^    / { next } { skip = 0; print }' \
+      "$root/examples/tutorial.yaml" >"$config"
+    settle=30 ;;
+  *) echo "drill: profile must be tutorial, default or fast" >&2; exit 2 ;;
 esac
 
 if [ "$(id -u)" != 0 ]; then
   echo "drill: needs root to create network namespaces (run it as root, e.g. with sudo)" >&2
   exit 1
 fi
-for tool in ip ping; do
-  command -v "$tool" >/dev/null || { echo "drill: needs $tool (Debian packages iproute2, iputils-ping)" >&2; exit 1; }
-done
+if ! command -v ip >/dev/null || ! command -v ping >/dev/null || ! command -v chrt >/dev/null; then
+  echo "drill: installing iproute2, iputils-ping and util-linux (first run only)..."
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null &&
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iproute2 iputils-ping util-linux >/dev/null ||
+    { echo "drill: needs ip, ping and chrt (Debian packages iproute2, iputils-ping, util-linux)" >&2; exit 1; }
+fi
+if ! ip netns add "rdprobe$$" 2>/dev/null; then
+  echo "drill: cannot create network namespaces here (needs root and a kernel with netns)" >&2
+  exit 1
+fi
+ip netns del "rdprobe$$"
 . "$root/bin/lib/java.sh"
 relais_find_java
 if [ ! -f "$root/node-agent/target/relais-node-agent.jar" ]; then
@@ -68,6 +86,7 @@ cleanup() {
   set +e
   [ -n "$ping_pid" ] && kill "$ping_pid" 2>/dev/null
   [ -n "$hog_pid" ] && kill "$hog_pid" 2>/dev/null
+  [ -n "${cap_pid:-}" ] && kill "$cap_pid" 2>/dev/null
   for node in "${!AGENT[@]}"; do
     kill -9 "${AGENT[$node]}" 2>/dev/null
   done
@@ -75,6 +94,7 @@ cleanup() {
   for ns in "${NS[@]}" "$lan"; do
     ip netns del "$ns" 2>/dev/null
   done
+  [ "$profile" = default ] && rm -f "$config"
   if [ "${KEEP_LOGS:-0}" = 1 ]; then echo "drill: logs kept in $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
@@ -102,6 +122,8 @@ start_agent() {
   ip netns exec "${NS[$node]}" "$root/bin/relais-agent" --config "$config" --node "$node" \
     --state-dir "$work/$node" --metrics-address 127.0.0.1:9694 >>"$work/$node.log" 2>&1 &
   AGENT[$node]=$!
+  disown "${AGENT[$node]}" # killing it on purpose is the drill, not news
+
 }
 
 # Prints the label under which $1 holds the VIP (the interface name when unlabelled), or nothing.
@@ -137,6 +159,11 @@ wait_for() {
     sleep 0.01
   done
   return 1
+}
+
+start_capture() {
+  ip netns exec "${NS[client]}" tcpdump -i enp0s3 -n -tt -e -U -w "$work/client.pcap" arp or icmp >/dev/null 2>&1 &
+  cap_pid=$!
 }
 
 start_ping() {
@@ -225,6 +252,7 @@ fi
 
 say
 say "2. the client pings the VIP every 5 ms"
+[ "$capture" = 1 ] && start_capture
 start_ping
 wait_for '[ "$(replies_after 0)" -ge 20 ]' 5 || true
 check ping "client gets replies from $VIP" "$([ "$(replies_after 0)" -ge 20 ] && echo "client gets replies from $VIP" || echo "no replies")" ""
@@ -257,7 +285,7 @@ say "5. maitre is stopped cleanly (SIGTERM): it hands the VIP to esclave before 
 t0=$(now_ms)
 kill -TERM "${AGENT[maitre]}"
 wait_for '[ "$(holders)" = esclave ]' $((settle + 5)) || true
-wait "${AGENT[maitre]}" 2>/dev/null || true
+wait_for '! kill -0 "${AGENT[maitre]}" 2>/dev/null' 15 || true
 unset 'AGENT[maitre]'
 sleep 0.5
 t1=$(now_ms)

@@ -49,12 +49,13 @@ public final class AgentMetrics {
         .increment();
   }
 
-  public void heartbeatSent(String cluster) {
-    counter("relais_heartbeats_sent", "cluster", cluster).increment();
+  /** The per-heartbeat counters are looked up once and kept by the caller. */
+  public Counter heartbeatsSent(String cluster) {
+    return counter("relais_heartbeats_sent", "cluster", cluster);
   }
 
-  public void heartbeatReceived(String cluster, String peer) {
-    counter("relais_heartbeats_received", "cluster", cluster, "peer", peer).increment();
+  public Counter heartbeatsReceived(String cluster, String peer) {
+    return counter("relais_heartbeats_received", "cluster", cluster, "peer", peer);
   }
 
   public void heartbeatRejected(String reason) {

@@ -46,6 +46,10 @@ final class ClusterRuntime {
   private final Dataplane dataplane;
   private final AgentMetrics metrics;
   private final Logger log;
+  private final String clusterId;
+  private final io.micrometer.core.instrument.Counter heartbeatsSent;
+  private final Map<String, io.micrometer.core.instrument.Counter> heartbeatsReceived =
+      new HashMap<>();
   private final PathSender paths;
   private final String self;
   private ClusterModel model;
@@ -92,6 +96,8 @@ final class ClusterRuntime {
       Logger log)
       throws java.io.IOException {
     this.log = log;
+    this.clusterId = loaded.model().clusterId();
+    this.heartbeatsSent = metrics.heartbeatsSent(clusterId);
     this.loop = loop;
     this.nanoClock = nanoClock;
     this.dataplane = dataplane;
@@ -106,7 +112,7 @@ final class ClusterRuntime {
   }
 
   String clusterId() {
-    return model.clusterId();
+    return clusterId;
   }
 
   ClusterModel model() {
@@ -180,7 +186,9 @@ final class ClusterRuntime {
   void onDatagram(byte[] data, int length) {
     switch (codec.decode(data, 0, length)) {
       case DecodeResult.Accepted(var hb, int keyId) -> {
-        metrics.heartbeatReceived(clusterId(), hb.sender());
+        heartbeatsReceived
+            .computeIfAbsent(hb.sender(), peer -> metrics.heartbeatsReceived(clusterId, peer))
+            .increment();
         dispatch(machine.onHeartbeat(hb, hb.path(), nanoClock.getAsLong()));
       }
       case DecodeResult.Rejected(var reason) -> {
@@ -310,7 +318,7 @@ final class ClusterRuntime {
   private void send(dev.relais.agent.protocol.Heartbeat hb) {
     byte[] bytes = codec.encode(hb);
     paths.send(hb.path(), bytes, bytes.length);
-    metrics.heartbeatSent(clusterId());
+    heartbeatsSent.increment();
   }
 
   /**
