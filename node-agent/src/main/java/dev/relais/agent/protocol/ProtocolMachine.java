@@ -30,6 +30,7 @@ public final class ProtocolMachine {
   private Membership membership;
   private Health health = Health.healthy();
   private NodeStatus status = NodeStatus.INIT;
+  private Reason statusReason = Reason.STARTED;
   private final Map<String, GroupRole> roles = new HashMap<>();
   private long startNanos;
   private boolean started;
@@ -64,7 +65,7 @@ public final class ProtocolMachine {
     var out = new ArrayList<Effect>();
     out.add(
         new StateChange(config.clusterId(), config.self(), "", "", status.name(), Reason.STARTED));
-    step(nowNanos, out, Reason.STARTED, true);
+    step(nowNanos, out, true);
     return out;
   }
 
@@ -75,7 +76,7 @@ public final class ProtocolMachine {
     }
     var out = new ArrayList<Effect>();
     membership.onHeartbeat(heartbeat, path, nowNanos, out);
-    step(nowNanos, out, Reason.CLUSTER_HEARD, false);
+    step(nowNanos, out, false);
     return out;
   }
 
@@ -85,20 +86,18 @@ public final class ProtocolMachine {
       return List.of();
     }
     var out = new ArrayList<Effect>();
-    step(nowNanos, out, Reason.PEER_DEAD, false);
+    step(nowNanos, out, false);
     return out;
   }
 
   /** New health from the data plane (tracked interfaces, ping targets). */
   public List<Effect> onHealth(Health newHealth, long nowNanos) {
-    boolean wasFault = health.fault();
     health = newHealth;
     if (!started || stopped) {
       return List.of();
     }
     var out = new ArrayList<Effect>();
-    var reason = newHealth.fault() ? Reason.FAULT : wasFault ? Reason.HEALTHY : Reason.PING_REACH;
-    step(nowNanos, out, reason, true);
+    step(nowNanos, out, true);
     return out;
   }
 
@@ -136,7 +135,7 @@ public final class ProtocolMachine {
     if (keepalive < oldKeepalive) {
       nextSendNanos = Math.min(nextSendNanos, nowNanos + keepalive);
     }
-    step(nowNanos, out, Reason.CONFIG_CHANGED, true);
+    step(nowNanos, out, true);
     return out;
   }
 
@@ -150,7 +149,7 @@ public final class ProtocolMachine {
     }
     leaving = true;
     var out = new ArrayList<Effect>();
-    step(nowNanos, out, Reason.SHUTDOWN, true);
+    step(nowNanos, out, true);
     return out;
   }
 
@@ -169,7 +168,7 @@ public final class ProtocolMachine {
     return g != null && g.held();
   }
 
-  private void step(long nowNanos, List<Effect> out, Reason reason, boolean sendNow) {
+  private void step(long nowNanos, List<Effect> out, boolean sendNow) {
     int before = out.size();
     membership.onTick(nowNanos, out);
     if (!canAct && (membership.heardAll() || nowNanos - startNanos >= initDeadNanos())) {
@@ -184,7 +183,7 @@ public final class ProtocolMachine {
     if (newStatus != status) {
       var why =
           switch (newStatus) {
-            case INIT -> reason;
+            case INIT -> Reason.STARTED; // unreachable: a node never returns to INIT
             case ACTIVE ->
                 status == NodeStatus.INIT
                     ? (membership.heardAll() ? Reason.CLUSTER_HEARD : Reason.INIT_DEAD_EXPIRED)
@@ -197,6 +196,7 @@ public final class ProtocolMachine {
           new StateChange(
               config.clusterId(), config.self(), "", status.name(), newStatus.name(), why));
       status = newStatus;
+      statusReason = why;
       sendNow = true;
     }
     var view = view(nowNanos);
@@ -205,10 +205,9 @@ public final class ProtocolMachine {
       var role = role(g);
       var was = roles.put(g.spec.name(), role);
       if (was != role) {
+        // A move says why the VIP moved; any other role change follows the node's status.
         var why =
-            (was == GroupRole.MASTER || role == GroupRole.MASTER)
-                ? g.lastReason()
-                : status == NodeStatus.ACTIVE ? reason : statusReason();
+            (was == GroupRole.MASTER || role == GroupRole.MASTER) ? g.lastReason() : statusReason;
         out.add(change(g.spec.name(), was, role, why));
       }
     }
@@ -226,15 +225,6 @@ public final class ProtocolMachine {
       publishIfChanged(out);
     }
     nextDeadline = deadline();
-  }
-
-  private Reason statusReason() {
-    return switch (status) {
-      case INIT, ACTIVE -> Reason.STARTED;
-      case STANDBY -> Reason.STANDBY;
-      case FAULT -> Reason.FAULT;
-      case LEAVING -> Reason.SHUTDOWN;
-    };
   }
 
   private StateChange change(String group, GroupRole from, GroupRole to, Reason why) {

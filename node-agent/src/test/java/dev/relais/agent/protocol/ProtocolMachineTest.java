@@ -81,7 +81,14 @@ class ProtocolMachineTest {
     assertThat(esclave.status()).isEqualTo(NodeStatus.INIT);
     assertThat(esclave.onTick(59_999 * MS)).noneMatch(e -> e instanceof AcquireVip);
     assertThat(esclave.nextDeadlineNanos()).isLessThanOrEqualTo(60_000 * MS);
-    assertThat(acquires(esclave.onTick(60_001 * MS))).isTrue();
+    var effects = esclave.onTick(60_001 * MS);
+    assertThat(acquires(effects)).isTrue();
+    assertThat(effects)
+        .contains(
+            new Effect.StateChange(
+                "tutorial", "esclave", "", "INIT", "ACTIVE", Reason.INIT_DEAD_EXPIRED),
+            new Effect.StateChange(
+                "tutorial", "esclave", "vip", "INIT", "MASTER", Reason.NO_OWNER));
   }
 
   @Test
