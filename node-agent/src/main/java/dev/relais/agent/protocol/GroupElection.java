@@ -172,8 +172,10 @@ final class GroupElection {
     if (status == NodeStatus.LEAVING) {
       reason = Reason.SHUTDOWN;
       releaseAtBound = true;
-    } else if (target.status() != NodeStatus.ACTIVE) {
-      return cancelOffer(); // a degraded owner only hands over to a healthy node
+    } else if (target.status() != NodeStatus.ACTIVE || status == NodeStatus.INIT) {
+      // A degraded owner only hands over to a healthy node; a starting one (that took the group
+      // from a leaving owner) keeps it until it has heard the cluster.
+      return cancelOffer();
     } else if (status == NodeStatus.FAULT) {
       reason = Reason.FAULT;
       releaseAtBound = true;
@@ -260,6 +262,7 @@ final class GroupElection {
     dampedReported = false;
     offerTarget = target.name();
     offerEpoch = Math.max(heldEpoch, maxEpoch) + 1;
+    maxEpoch = offerEpoch; // a later offer to another target outranks this one if both accept
     offerDeadline = nowNanos + config.handoffBound().toNanos();
     offerReason = reason;
     deadline = offerDeadline;
