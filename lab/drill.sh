@@ -64,10 +64,8 @@ fi
 ip netns del "rdprobe$$"
 . "$root/bin/lib/java.sh"
 relais_find_java
-if [ ! -f "$root/node-agent/target/relais-node-agent.jar" ]; then
-  echo "drill: building the agent (first run only)..."
-  (cd "$root" && ./mvnw -B -q -pl node-agent -am package -DskipTests)
-fi
+# Builds the agent now if it is missing or older than its sources (not twice, in parallel, below).
+"$root/bin/relais-agent" --version >/dev/null
 
 VIP=192.168.200.10
 prefix="rd$$-"

@@ -20,3 +20,9 @@ relais_find_java() {
   echo "Install Temurin 25 and set JAVA_HOME to it." >&2
   exit 1
 }
+
+# The JVM flags every Relais launcher passes, in one place (the tests' copy is the parent pom's
+# relais.jvm.flags): --enable-native-access for the FFM downcalls (netlink, packet sockets) and
+# netty's native epoll library; --sun-misc-unsafe-memory-access=allow because netty (and protobuf)
+# still use sun.misc.Unsafe. With both, JDK 25 prints no warning into the logs.
+RELAIS_JVM_FLAGS=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow)
