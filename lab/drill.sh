@@ -176,18 +176,25 @@ outage_ms() {
     END { printf "%d\n", max }' "$work/ping.log"
 }
 
+# Probes lost between two wall-clock times (ms): icmp_seq numbers that never got a reply.
+lost_probes() {
+  awk -v from="$1" -v to="$2" '
+    /bytes from/ { t = substr($1, 2, length($1) - 2) * 1000; if (t >= from && t <= to) { split($6, kv, "="); s = kv[2] + 0; if (first == "") first = s; last = s; n++ } }
+    END { if (n == 0) print 0; else print (last - first + 1) - n }' "$work/ping.log"
+}
+
 replies_after() {
   awk -v from="$1" '/bytes from/ { t = substr($1, 2, length($1) - 2) * 1000; if (t > from) n++ } END { print n + 0 }' "$work/ping.log"
 }
 
 check() {
-  local step=$1 expected=$2 seen=$3 outage=$4
+  local step=$1 expected=$2 seen=$3 outage=$4 lost=${5:-}
   local verdict=ok
   if [ "$expected" != "$seen" ]; then verdict=FAILED; failures=$((failures + 1)); fi
   say "    expected: $expected"
   say "    seen:     $seen  [$verdict]"
-  [ -n "$outage" ] && say "    client outage: ${outage} ms (largest gap between ping replies, 5 ms spacing)"
-  echo "RESULT step=$step expected=\"$expected\" seen=\"$seen\" outage_ms=${outage:-na} verdict=$verdict"
+  [ -n "$outage" ] && say "    client outage: ${outage} ms (largest gap between ping replies, 5 ms spacing), ${lost:-0} probes lost"
+  echo "RESULT step=$step expected=\"$expected\" seen=\"$seen\" outage_ms=${outage:-na} lost=${lost:-na} verdict=$verdict"
 }
 
 say "Relais drill, profile $profile ($(basename "$config")), namespaces ${prefix}*"
@@ -243,7 +250,7 @@ if [ "$soak" -gt 0 ]; then
   kill "$hog_pid"; hog_pid=""
   t1=$(now_ms)
   changes=$(( $(cat "$work"/*.log | grep -c "to=MASTER" || true) - transitions_before ))
-  check soak "0 ownership changes, VIP on maitre" "$changes ownership changes, $(where_vip | sed 's/ as .*//; s/VIP [0-9.]* on /VIP on /')" "$(outage_ms "$t0" "$t1")"
+  check soak "0 ownership changes, VIP on maitre" "$changes ownership changes, $(where_vip | sed 's/ as .*//; s/VIP [0-9.]* on /VIP on /')" "$(outage_ms "$t0" "$t1")" "$(lost_probes "$t0" "$t1")"
   [ "$failures" -eq 0 ] || exit 1
   exit 0
 fi
@@ -264,7 +271,7 @@ for pid in $(ip netns pids "${NS[maitre]}"); do kill -9 "$pid" 2>/dev/null || tr
 unset 'AGENT[maitre]'
 wait_for '[ -n "$(vip_label esclave)" ] && [ "$(replies_after '"$t0"')" -ge 20 ]' $((settle + 5)) || true
 t1=$(now_ms)
-check poweroff "VIP $VIP on esclave, pings resume" "$([ -n "$(vip_label esclave)" ] && echo "VIP $VIP on esclave" || echo "VIP on nobody")$([ "$(replies_after "$t0")" -ge 20 ] && echo ", pings resume" || echo ", pings lost")" "$(outage_ms "$t0" "$t1")"
+check poweroff "VIP $VIP on esclave, pings resume" "$([ -n "$(vip_label esclave)" ] && echo "VIP $VIP on esclave" || echo "VIP on nobody")$([ "$(replies_after "$t0")" -ge 20 ] && echo ", pings resume" || echo ", pings lost")" "$(outage_ms "$t0" "$t1")" "$(lost_probes "$t0" "$t1")"
 
 say
 say "4. maitre is powered back on (fresh boot: no VIP on it, link up, agent starts)"
@@ -276,7 +283,7 @@ start_agent maitre
 stable_since=0
 wait_for settled $((settle + 5)) || true
 t1=$(now_ms)
-check failback "VIP $VIP back on maitre only (auto failback)" "$([ "$(holders)" = maitre ] && echo "VIP $VIP back on maitre only (auto failback)" || echo "VIP on: $(holders)")" "$(outage_ms "$t0" "$t1")"
+check failback "VIP $VIP back on maitre only (auto failback)" "$([ "$(holders)" = maitre ] && echo "VIP $VIP back on maitre only (auto failback)" || echo "VIP on: $(holders)")" "$(outage_ms "$t0" "$t1")" "$(lost_probes "$t0" "$t1")"
 
 say
 say "5. maitre is stopped cleanly (SIGTERM): it hands the VIP to esclave before it exits"
@@ -287,7 +294,7 @@ wait_for '! kill -0 "${AGENT[maitre]}" 2>/dev/null' 15 || true
 unset 'AGENT[maitre]'
 sleep 0.5
 t1=$(now_ms)
-check switchover "VIP $VIP on esclave only" "$([ "$(holders)" = esclave ] && echo "VIP $VIP on esclave only" || echo "VIP on: $(holders)")" "$(outage_ms "$t0" "$t1")"
+check switchover "VIP $VIP on esclave only" "$([ "$(holders)" = esclave ] && echo "VIP $VIP on esclave only" || echo "VIP on: $(holders)")" "$(outage_ms "$t0" "$t1")" "$(lost_probes "$t0" "$t1")"
 
 say
 if [ "$failures" -eq 0 ]; then

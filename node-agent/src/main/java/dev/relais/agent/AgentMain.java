@@ -99,7 +99,8 @@ public final class AgentMain implements Callable<Integer> {
     Agent[] agentRef = new Agent[1];
     Dataplane dataplane;
     try {
-      dataplane = LinuxDataplane.open(event -> agentRef[0].onDataplaneEvent(event));
+      dataplane =
+          LinuxDataplane.open(event -> agentRef[0].onDataplaneEvent(event), realtimePriority);
     } catch (ErrnoException e) {
       System.err.println("relais-agent: cannot open the data plane: " + e.getMessage());
       loops.shutdownGracefully();

@@ -45,11 +45,15 @@ public final class LinuxDataplane implements Dataplane {
   private final Announcer announcer = new Announcer(); // ops thread
   private final KernelTables tables; // ops thread
 
-  private LinuxDataplane(DataplaneListener listener, NetlinkMonitor monitor) {
+  private LinuxDataplane(DataplaneListener listener, NetlinkMonitor monitor, int realtimePriority) {
     this.monitor = monitor;
     this.events = new KernelEvents(listener, held, devices, this::confirmLoss);
     this.tables = new KernelTables(devices);
-    this.ops = new ScheduledThreadPoolExecutor(1, r -> thread(r, "relais-dataplane"));
+    // The ops thread adds the VIP and sends the first GARP of a takeover: in the real-time class
+    // with the agent's loop, a freshly started JVM's compiler threads cannot delay it.
+    this.ops =
+        new ScheduledThreadPoolExecutor(
+            1, r -> thread(() -> runRealtime(realtimePriority, r), "relais-dataplane"));
     this.ops.setRemoveOnCancelPolicy(true);
     this.probes =
         new ThreadPoolExecutor(
@@ -63,11 +67,54 @@ public final class LinuxDataplane implements Dataplane {
     ops.prestartAllCoreThreads();
     probes.prestartAllCoreThreads();
     monitor.start(events, this::resync);
+    ops.execute(this::warmUp);
+  }
+
+  /**
+   * Builds (never sends) the takeover's messages a few hundred times on the ops thread and reads
+   * the address table once: on a freshly started agent the first install + announce took 30 ms of
+   * class loading and interpretation, long enough for a make-before-break confirmation to overtake
+   * the gratuitous ARP. Best effort: a failure here only means a colder first takeover.
+   */
+  private void warmUp() {
+    try {
+      byte[] mac = new byte[6];
+      VirtualIp v4 = VirtualIp.of("192.0.2.1/24", "warm0").withLabel("warm0:0");
+      VirtualIp v6 = VirtualIp.of("2001:db8::1/64", "warm0");
+      Lifetime lifetime = Lifetime.expiring(java.time.Duration.ofSeconds(10));
+      for (int i = 0; i < 300; i++) {
+        NetlinkMessages.newAddress(i, 1, v4, lifetime);
+        NetlinkMessages.newAddress(i, 1, v6, Lifetime.permanent());
+        LinkFrames.gratuitousArp(
+            LinkFrames.ARPOP_REQUEST, mac, (java.net.Inet4Address) v4.address());
+        LinkFrames.gratuitousArp(LinkFrames.ARPOP_REPLY, mac, (java.net.Inet4Address) v4.address());
+        LinkFrames.unsolicitedAdvertisement(mac, (java.net.Inet6Address) v6.address());
+        PacketAddress.link(LinkFrames.ETH_P_ARP, 1, mac);
+      }
+      tables.addresses(NetlinkMessages.AF_UNSPEC);
+    } catch (ErrnoException | RuntimeException e) {
+      LOG.debug("data plane warm-up incomplete: {}", e.toString());
+    }
   }
 
   /** Opens the data plane in the calling thread's network namespace. */
   public static LinuxDataplane open(DataplaneListener listener) throws ErrnoException {
-    return new LinuxDataplane(listener, NetlinkMonitor.open());
+    return open(listener, 0);
+  }
+
+  /** As {@link #open(DataplaneListener)}, the ops thread in SCHED_RR at this priority (0: not). */
+  public static LinuxDataplane open(DataplaneListener listener, int realtimePriority)
+      throws ErrnoException {
+    return new LinuxDataplane(listener, NetlinkMonitor.open(), realtimePriority);
+  }
+
+  private static void runRealtime(int priority, Runnable work) {
+    if (priority > 0) {
+      dev.relais.agent.dataplane.ffm.RealtimeScheduling.enterRoundRobin(priority)
+          .ifPresent(
+              problem -> LOG.warn("data plane thread keeps the normal scheduler: {}", problem));
+    }
+    work.run();
   }
 
   private static Thread thread(Runnable r, String name) {

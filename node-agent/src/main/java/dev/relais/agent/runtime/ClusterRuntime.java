@@ -68,7 +68,8 @@ final class ClusterRuntime {
   private ScheduledFuture<?> pinger;
   private long tickAtNanos = Long.MAX_VALUE;
   private Health health = Health.healthy();
-  private List<dev.relais.agent.protocol.Heartbeat> heldHeartbeats;
+  private final Map<String, Integer> withheld = new HashMap<>();
+  private int withholdGeneration;
 
   ClusterRuntime(
       EventLoop loop,
@@ -264,27 +265,16 @@ final class ClusterRuntime {
   }
 
   private void dispatch(List<Effect> effects) {
-    List<CompletableFuture<?>> vipWork = new ArrayList<>();
     for (Effect effect : effects) {
       switch (effect) {
-        case Effect.SendHeartbeat(var hb) -> {
-          if (!vipWork.isEmpty()) {
-            holdHeartbeatsUntil(vipWork);
-            vipWork.clear();
-          }
-          if (heldHeartbeats != null) {
-            heldHeartbeats.add(hb);
-          } else {
-            send(hb);
-          }
-        }
+        case Effect.SendHeartbeat(var hb) -> send(withoutUnannounced(hb));
         case Effect.AcquireVip(String group, long epoch) -> {
           acquiredAtNanos.put(group, nanoClock.getAsLong());
-          group(group).ifPresent(g -> vipWork.addAll(install(g, false)));
+          group(group).ifPresent(g -> withholdUntil(group, install(g, false)));
           metrics.vipHeld(clusterId(), group, true);
         }
         case Effect.AnnounceVip(String group) ->
-            group(group).ifPresent(g -> vipWork.addAll(announce(g)));
+            group(group).ifPresent(g -> withholdUntil(group, announce(g)));
         case Effect.ReleaseVip(String group) -> {
           ScheduledFuture<?> renewal = renewals.remove(group);
           if (renewal != null) renewal.cancel(false);
@@ -323,36 +313,48 @@ final class ClusterRuntime {
 
   /**
    * Make-before-break needs the VIP on the wire before the heartbeat that tells the old owner to
-   * let go: heartbeats that follow an acquire or announce wait, in order, until the data plane has
-   * added the address and sent the first announcement, or until half a deadTime at most, so a slow
-   * data plane can never make this node look dead.
+   * let go. While a group's address is being added and first announced, its entries (our claim, our
+   * confirmation) are left out of the heartbeats we send; the rest of each heartbeat goes out on
+   * time, so the node never looks dead. The entries return once the data plane is done, or at the
+   * handoff bound at the latest.
    */
-  private void holdHeartbeatsUntil(List<CompletableFuture<?>> work) {
-    if (heldHeartbeats == null) heldHeartbeats = new ArrayList<>();
-    long boundMillis =
-        Math.max(
-            1,
-            Math.min(
-                model.timing().deadTime().toMillis() / 2,
-                Math.max(20, model.timing().keepalive().toMillis())));
-    // The bound runs on the loop's own timer: CompletableFuture's delayer would start a thread
-    // on first use, in the middle of a takeover.
+  private void withholdUntil(String group, List<CompletableFuture<?>> work) {
+    if (work.isEmpty()) return;
+    int generation = ++withholdGeneration;
+    withheld.put(group, generation);
+    Runnable release =
+        () -> {
+          if (withheld.getOrDefault(group, -1) == generation) withheld.remove(group);
+        };
     ScheduledFuture<?> bound =
-        loop.schedule(this::releaseHeartbeats, boundMillis, TimeUnit.MILLISECONDS);
+        loop.schedule(release, protocolConfig.handoffBound().toMillis(), TimeUnit.MILLISECONDS);
     CompletableFuture.allOf(work.toArray(CompletableFuture[]::new))
         .whenComplete(
             (v, e) ->
                 loop.execute(
                     () -> {
                       bound.cancel(false);
-                      releaseHeartbeats();
+                      release.run();
                     }));
   }
 
-  private void releaseHeartbeats() {
-    List<dev.relais.agent.protocol.Heartbeat> queued = heldHeartbeats;
-    heldHeartbeats = null;
-    if (queued != null) queued.forEach(this::send);
+  private dev.relais.agent.protocol.Heartbeat withoutUnannounced(
+      dev.relais.agent.protocol.Heartbeat hb) {
+    if (withheld.isEmpty()) return hb;
+    var entries = hb.entries().stream().filter(e -> !withheld.containsKey(e.group())).toList();
+    if (entries.size() == hb.entries().size()) return hb;
+    return new dev.relais.agent.protocol.Heartbeat(
+        hb.sender(),
+        hb.bootEpoch(),
+        hb.sequence(),
+        hb.configGeneration(),
+        hb.path(),
+        hb.status(),
+        hb.priority(),
+        hb.pingReach(),
+        hb.keepaliveMillis(),
+        hb.deadTimeMillis(),
+        entries);
   }
 
   private void schedule() {
