@@ -1,7 +1,6 @@
 package dev.relais.agent.observe;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -20,7 +19,6 @@ public final class AgentMetrics {
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Map<String, Counter> counters = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> gauges = new ConcurrentHashMap<>();
-  private final Map<String, DistributionSummary> summaries = new ConcurrentHashMap<>();
   private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
   /** 1 while this node holds the group, 0 otherwise. */
@@ -28,7 +26,10 @@ public final class AgentMetrics {
     gauge("relais_vip_held", "cluster", cluster, "group", group).set(held ? 1 : 0);
   }
 
-  /** This node's role per group: 0 Init, 1 Backup, 2 Master, 3 Fault, 4 Standby. */
+  /**
+   * This node's role per group: the GroupRole ordinal (0 INIT, 1 BACKUP, 2 MASTER, 3 FAULT, 4
+   * STANDBY, 5 STOPPED).
+   */
   public void groupState(String cluster, String group, int state) {
     gauge("relais_group_state", "cluster", cluster, "group", group).set(state);
   }
@@ -60,22 +61,6 @@ public final class AgentMetrics {
 
   public void heartbeatRejected(String reason) {
     counter("relais_heartbeats_rejected", "reason", reason).increment();
-  }
-
-  public void missedHeartbeats(String cluster, String peer, long missed) {
-    if (missed > 0)
-      counter("relais_heartbeats_missed", "cluster", cluster, "peer", peer).increment(missed);
-  }
-
-  public void peerRtt(String cluster, String peer, Duration rtt) {
-    summaries
-        .computeIfAbsent(
-            "rtt" + cluster + peer,
-            k ->
-                DistributionSummary.builder("relais_peer_rtt_seconds")
-                    .tags("cluster", cluster, "peer", peer)
-                    .register(registry))
-        .record(rtt.toNanos() / 1e9);
   }
 
   public void failover(String cluster, String group, String reason, Duration took) {

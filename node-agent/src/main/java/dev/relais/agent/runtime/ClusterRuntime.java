@@ -291,6 +291,10 @@ final class ClusterRuntime {
               to,
               reason);
           metrics.transition(cluster, group, from, to, reason.toString());
+          if (!group.isEmpty()) {
+            metrics.groupState(
+                cluster, group, dev.relais.agent.protocol.GroupRole.valueOf(to).ordinal());
+          }
           lastReason.put(group, reason.toString());
         }
         case Effect.Report(var reason, var subject, var detail) ->

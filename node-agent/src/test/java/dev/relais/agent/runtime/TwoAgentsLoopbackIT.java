@@ -45,6 +45,7 @@ class TwoAgentsLoopbackIT {
 
   private final List<EventLoopGroup> loops = new ArrayList<>();
   private final List<Agent> agents = new ArrayList<>();
+  private final java.util.Map<String, AgentMetrics> metrics = new java.util.HashMap<>();
 
   @AfterEach
   void stop() {
@@ -73,20 +74,23 @@ class TwoAgentsLoopbackIT {
         ClusterRuntime.vips(config.clusters().getFirst().model().vipGroups().getFirst()).getFirst();
     assertThat(maitreNet.installed()).containsKey(vip);
     assertThat(esclaveNet.installed()).doesNotContainKey(vip);
+    assertThat(metrics.get("maitre").scrape())
+        .contains("relais_vip_held{cluster=\"test/loop\",group=\"gateway\"} 1.0")
+        .contains("relais_group_state{cluster=\"test/loop\",group=\"gateway\"} 2.0")
+        .containsPattern(
+            "relais_heartbeats_received_total\\{cluster=\"test/loop\",peer=\"esclave\"} [1-9]");
+    assertThat(metrics.get("esclave").scrape())
+        .contains("relais_group_state{cluster=\"test/loop\",group=\"gateway\"} 1.0");
   }
 
   private Agent start(String node, FakeDataplane net, AgentConfigs.Result.Ok config)
       throws IOException {
     EventLoopGroup loop = EventLoops.single("test-" + node);
     loops.add(loop);
+    AgentMetrics m = new AgentMetrics();
+    metrics.put(node, m);
     Agent agent =
-        new Agent(
-            node,
-            loop.next(),
-            System::nanoTime,
-            net,
-            new AgentMetrics(),
-            System.currentTimeMillis());
+        new Agent(node, loop.next(), System::nanoTime, net, m, System.currentTimeMillis());
     agents.add(agent);
     agent.apply(config);
     return agent;
