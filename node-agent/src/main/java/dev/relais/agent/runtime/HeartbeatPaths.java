@@ -63,12 +63,27 @@ final class HeartbeatPaths implements PathSender {
               to.add(new InetSocketAddress(peer.addresses().get(path), port));
             }
           }
-          UdpTransport socket =
-              UdpTransport.bind(
-                  loop,
-                  new TransportConfig(
-                      port, Optional.of(own.get(path)), to, false, Optional.empty(), List.of(), 1),
-                  receiver);
+          UdpTransport socket;
+          try {
+            socket =
+                UdpTransport.bind(
+                    loop,
+                    new TransportConfig(
+                        port, Optional.of(own.get(path)), false, Optional.empty(), List.of(), 1),
+                    receiver);
+          } catch (IOException | RuntimeException e) {
+            throw new IOException(
+                "node "
+                    + self
+                    + ": heartbeat address "
+                    + own.get(path).getHostAddress()
+                    + " (path "
+                    + path
+                    + ") is not usable: "
+                    + e.getMessage()
+                    + " (is the address configured on this host?)",
+                e);
+          }
           sockets.add(socket);
           socketOfPath.add(socket);
           destinations.add(to);
@@ -81,7 +96,6 @@ final class HeartbeatPaths implements PathSender {
                 new TransportConfig(
                     port,
                     Optional.empty(),
-                    List.of(),
                     !multicast,
                     multicast ? model.timing().multicastGroup() : Optional.empty(),
                     model.timing().interfaces(),
@@ -106,7 +120,7 @@ final class HeartbeatPaths implements PathSender {
     } catch (IOException | RuntimeException e) {
       sockets.forEach(UdpTransport::close);
       throw new IOException(
-          "cannot open heartbeat sockets on port " + port + ": " + e.getMessage(), e);
+          "cannot open heartbeat sockets on UDP port " + port + ": " + e.getMessage(), e);
     }
     return new HeartbeatPaths(sockets, socketOfPath, destinations);
   }

@@ -1,18 +1,13 @@
 package dev.relais.agent.transport;
 
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Optional;
 
-/**
- * Where heartbeats go and where they are received. Unicast: one destination per peer path
- * (heartbeat's ucast); broadcast and multicast: the interface's broadcast address or the group.
- */
+/** Where one heartbeat socket is bound, and whether it broadcasts or joins a multicast group. */
 public record TransportConfig(
     int port,
     Optional<InetAddress> bindAddress,
-    List<InetSocketAddress> destinations,
     boolean broadcast,
     Optional<InetAddress> multicastGroup,
     List<String> multicastInterfaces,
@@ -21,7 +16,6 @@ public record TransportConfig(
   public static final int TOS_CS6 = 0xC0;
 
   public TransportConfig {
-    destinations = List.copyOf(destinations);
     multicastInterfaces = List.copyOf(multicastInterfaces);
   }
 }

@@ -12,7 +12,6 @@ import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
-import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,12 +30,9 @@ public final class UdpTransport implements AutoCloseable {
   }
 
   private final Channel channel;
-  private final TransportConfig config;
-  private final LongAdder sendErrors = new LongAdder();
 
-  private UdpTransport(Channel channel, TransportConfig config) {
+  private UdpTransport(Channel channel) {
     this.channel = channel;
-    this.config = config;
   }
 
   public static UdpTransport bind(EventLoopGroup loop, TransportConfig config, Receiver receiver)
@@ -91,12 +87,7 @@ public final class UdpTransport implements AutoCloseable {
         "heartbeat transport bound to {} ({})",
         ch.localAddress(),
         EventLoops.epoll() ? "epoll" : "nio");
-    return new UdpTransport(ch, config);
-  }
-
-  /** Sends one datagram to every configured destination. Any thread; never blocks. */
-  public void send(byte[] data, int length) {
-    send(data, length, config.destinations());
+    return new UdpTransport(ch);
   }
 
   /** Sends one datagram to each of {@code destinations}. Any thread; never blocks. */
@@ -108,20 +99,11 @@ public final class UdpTransport implements AutoCloseable {
           .addListener(
               f -> {
                 if (!f.isSuccess()) {
-                  sendErrors.increment();
                   LOG.trace("heartbeat to {} failed: {}", to, f.cause().toString());
                 }
               });
     }
     channel.flush();
-  }
-
-  public InetSocketAddress localAddress() {
-    return (InetSocketAddress) channel.localAddress();
-  }
-
-  public long sendErrors() {
-    return sendErrors.sum();
   }
 
   @Override
