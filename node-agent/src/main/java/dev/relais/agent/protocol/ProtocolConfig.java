@@ -86,6 +86,23 @@ public record ProtocolConfig(
     return Optional.empty();
   }
 
+  /** The same config with other timing. */
+  public ProtocolConfig withTiming(Timing newTiming) {
+    return new ProtocolConfig(
+        clusterId,
+        self,
+        nodes,
+        groups,
+        newTiming,
+        failback,
+        standby,
+        requested,
+        damping,
+        handoffBound,
+        generation,
+        keyring);
+  }
+
   /** The default handoff bound: two keepalives. */
   public static Duration defaultHandoffBound(Timing timing) {
     return timing.keepalive().multipliedBy(2);

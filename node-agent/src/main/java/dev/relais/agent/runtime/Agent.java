@@ -124,7 +124,16 @@ public final class Agent {
         current.halt();
       }
       ClusterRuntime runtime =
-          new ClusterRuntime(loop, nanoClock, dataplane, metrics, paths, loaded, node, bootEpoch);
+          new ClusterRuntime(
+              loop,
+              nanoClock,
+              dataplane,
+              metrics,
+              paths,
+              loaded,
+              node,
+              bootEpoch,
+              ClusterRuntime.DEFAULT_LOG);
       clusters.put(runtime.clusterId(), runtime);
       starting.add(runtime.start(true));
     }

@@ -7,11 +7,14 @@ import dev.relais.agent.dataplane.DataplaneResult;
 import dev.relais.agent.dataplane.Lifetime;
 import dev.relais.agent.dataplane.LinkState;
 import dev.relais.agent.dataplane.PingGroup;
+import dev.relais.agent.dataplane.Reachability;
 import dev.relais.agent.dataplane.VirtualIp;
 import dev.relais.agent.observe.AgentMetrics;
 import dev.relais.agent.protocol.DecodeResult;
 import dev.relais.agent.protocol.Effect;
+import dev.relais.agent.protocol.GroupRole;
 import dev.relais.agent.protocol.Health;
+import dev.relais.agent.protocol.Heartbeat;
 import dev.relais.agent.protocol.HeartbeatCodec;
 import dev.relais.agent.protocol.ProtocolConfig;
 import dev.relais.agent.protocol.ProtocolMachine;
@@ -21,12 +24,15 @@ import dev.relais.model.VipGroup;
 import dev.relais.render.AgentConfigs;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -39,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * back through the loop). Every method except the constructor runs on {@code loop}.
  */
 final class ClusterRuntime {
-  private static final Logger DEFAULT_LOG = LoggerFactory.getLogger(ClusterRuntime.class);
+  static final Logger DEFAULT_LOG = LoggerFactory.getLogger(ClusterRuntime.class);
 
   private final EventLoop loop;
   private final LongSupplier nanoClock;
@@ -61,7 +67,7 @@ final class ClusterRuntime {
   private final Map<String, String> lastReason = new HashMap<>();
   private final Map<String, LinkState> links = new HashMap<>();
   private final Map<String, Boolean> pingReach = new HashMap<>();
-  private final java.util.Set<String> pinging = new java.util.HashSet<>();
+  private final Set<String> pinging = new HashSet<>();
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
   private volatile StateSnapshot snapshot;
   private ScheduledFuture<?> tick;
@@ -71,20 +77,7 @@ final class ClusterRuntime {
   private final Map<String, Integer> withheld = new HashMap<>();
   private int withholdGeneration;
 
-  ClusterRuntime(
-      EventLoop loop,
-      LongSupplier nanoClock,
-      Dataplane dataplane,
-      AgentMetrics metrics,
-      HeartbeatPaths.Opener paths,
-      AgentConfigs.Loaded loaded,
-      String self,
-      long bootEpoch)
-      throws java.io.IOException {
-    this(loop, nanoClock, dataplane, metrics, paths, loaded, self, bootEpoch, DEFAULT_LOG);
-  }
-
-  /** With its own logger: the warm-up runs real runtimes that must not log. */
+  /** Logger passed in: the warm-up runs real runtimes that must not log. */
   ClusterRuntime(
       EventLoop loop,
       LongSupplier nanoClock,
@@ -95,7 +88,7 @@ final class ClusterRuntime {
       String self,
       long bootEpoch,
       Logger log)
-      throws java.io.IOException {
+      throws IOException {
     this.log = log;
     this.clusterId = loaded.model().clusterId();
     this.heartbeatsSent = metrics.heartbeatsSent(clusterId);
@@ -152,7 +145,6 @@ final class ClusterRuntime {
                     error.message());
               }
             })
-        .thenCompose(ignored -> touchAnnouncePath(all))
         .whenComplete(
             (ignored, failure) ->
                 loop.execute(
@@ -170,17 +162,6 @@ final class ClusterRuntime {
                       started.complete(null);
                     }));
     return started;
-  }
-
-  /**
-   * Asks the data plane to announce VIPs it does not hold: it answers NotHeld and does nothing, but
-   * the announce path is loaded and linked now rather than during the first takeover, where it cost
-   * 45 ms on a cold JVM.
-   */
-  private CompletableFuture<Void> touchAnnouncePath(List<VirtualIp> vips) {
-    Announcement probe = Announcement.burst(1, Duration.ZERO);
-    return CompletableFuture.allOf(
-        vips.stream().map(v -> dataplane.announce(v, probe)).toArray(CompletableFuture[]::new));
   }
 
   /** A datagram from the transport (already on the loop). */
@@ -292,8 +273,7 @@ final class ClusterRuntime {
               reason);
           metrics.transition(cluster, group, from, to, reason.toString());
           if (!group.isEmpty()) {
-            metrics.groupState(
-                cluster, group, dev.relais.agent.protocol.GroupRole.valueOf(to).ordinal());
+            metrics.groupState(cluster, group, GroupRole.valueOf(to).ordinal());
           }
           lastReason.put(group, reason.toString());
         }
@@ -309,7 +289,7 @@ final class ClusterRuntime {
     schedule();
   }
 
-  private void send(dev.relais.agent.protocol.Heartbeat hb) {
+  private void send(Heartbeat hb) {
     byte[] bytes = codec.encode(hb);
     paths.send(hb.path(), bytes, bytes.length);
     heartbeatsSent.increment();
@@ -342,12 +322,11 @@ final class ClusterRuntime {
                     }));
   }
 
-  private dev.relais.agent.protocol.Heartbeat withoutUnannounced(
-      dev.relais.agent.protocol.Heartbeat hb) {
+  private Heartbeat withoutUnannounced(Heartbeat hb) {
     if (withheld.isEmpty()) return hb;
     var entries = hb.entries().stream().filter(e -> !withheld.containsKey(e.group())).toList();
     if (entries.size() == hb.entries().size()) return hb;
-    return new dev.relais.agent.protocol.Heartbeat(
+    return new Heartbeat(
         hb.sender(),
         hb.bootEpoch(),
         hb.sequence(),
@@ -462,7 +441,7 @@ final class ClusterRuntime {
 
   /** Tracked links and ping groups → the machine's Health input. */
   private void trackHealth() {
-    var interfaces = java.util.Set.copyOf(model.health().interfaces());
+    var interfaces = Set.copyOf(model.health().interfaces());
     links.keySet().retainAll(interfaces);
     interfaces.forEach(i -> links.putIfAbsent(i, LinkState.UP));
     dataplane
@@ -516,7 +495,7 @@ final class ClusterRuntime {
                         pingReach.put(
                             g.name(),
                             r instanceof DataplaneResult.Ok<?>(var reach)
-                                && ((dev.relais.agent.dataplane.Reachability) reach).reachable());
+                                && ((Reachability) reach).reachable());
                         updateHealth();
                       }));
     }

@@ -11,6 +11,7 @@ import dev.relais.api.v1alpha1.Transport;
 import dev.relais.model.ClusterModel;
 import dev.relais.model.VipGroup;
 import dev.relais.render.AgentConfigs;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,31 +27,18 @@ public final class ProtocolConfigs {
    * dt field). Takeovers from peers are unaffected; only this node's own death is noticed later
    * while the grace lasts.
    */
-  static final java.time.Duration STARTUP_GRACE = java.time.Duration.ofSeconds(3);
+  static final Duration STARTUP_GRACE = Duration.ofSeconds(3);
 
-  static final java.time.Duration STARTUP_DEADTIME = java.time.Duration.ofSeconds(1);
+  static final Duration STARTUP_DEADTIME = Duration.ofSeconds(1);
 
   static ProtocolConfig withStartupGrace(ProtocolConfig c) {
     Timing t = c.timing();
     if (t.deadTime().compareTo(STARTUP_DEADTIME) >= 0) {
       return c;
     }
-    java.time.Duration initDead =
+    Duration initDead =
         t.initDead().compareTo(STARTUP_DEADTIME) >= 0 ? t.initDead() : STARTUP_DEADTIME;
-    Timing relaxed = new Timing(t.keepalive(), t.warnTime(), STARTUP_DEADTIME, initDead);
-    return new ProtocolConfig(
-        c.clusterId(),
-        c.self(),
-        c.nodes(),
-        c.groups(),
-        relaxed,
-        c.failback(),
-        c.standby(),
-        c.requested(),
-        c.damping(),
-        c.handoffBound(),
-        c.generation(),
-        c.keyring());
+    return c.withTiming(new Timing(t.keepalive(), t.warnTime(), STARTUP_DEADTIME, initDead));
   }
 
   /** Heartbeat paths: one per address for unicast, one per interface for broadcast/multicast. */
@@ -66,9 +54,9 @@ public final class ProtocolConfigs {
    * it waits, so a longer bound costs no safety, and at a 5 ms keepalive two intervals are shorter
    * than one scheduling hiccup on a loaded router.
    */
-  static java.time.Duration handoffBound(Timing timing) {
-    java.time.Duration twoKeepalives = ProtocolConfig.defaultHandoffBound(timing);
-    java.time.Duration floor = java.time.Duration.ofMillis(100);
+  static Duration handoffBound(Timing timing) {
+    Duration twoKeepalives = ProtocolConfig.defaultHandoffBound(timing);
+    Duration floor = Duration.ofMillis(100);
     return twoKeepalives.compareTo(floor) >= 0 ? twoKeepalives : floor;
   }
 

@@ -1,5 +1,7 @@
 package dev.relais.agent.runtime;
 
+import dev.relais.agent.dataplane.FakeDataplane;
+import dev.relais.agent.observe.AgentMetrics;
 import dev.relais.agent.protocol.DecodeResult;
 import dev.relais.agent.protocol.Effect;
 import dev.relais.agent.protocol.FailbackPolicy;
@@ -11,10 +13,28 @@ import dev.relais.agent.protocol.NodeSpec;
 import dev.relais.agent.protocol.ProtocolConfig;
 import dev.relais.agent.protocol.ProtocolMachine;
 import dev.relais.agent.protocol.Timing;
+import dev.relais.agent.transport.EventLoops;
+import dev.relais.render.AgentConfigs;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import org.slf4j.helpers.NOPLogger;
 
 /**
  * Runs two throwaway machines against each other on a virtual clock before the agent joins its
@@ -38,21 +58,18 @@ final class Warmup {
     try {
       var source = Warmup.class.getProtectionDomain().getCodeSource();
       if (source == null) return 0;
-      java.nio.file.Path location = java.nio.file.Path.of(source.getLocation().toURI());
-      List<String> names = new java.util.ArrayList<>();
-      if (java.nio.file.Files.isDirectory(location)) {
-        try (var files = java.nio.file.Files.walk(location)) {
+      Path location = Path.of(source.getLocation().toURI());
+      List<String> names = new ArrayList<>();
+      if (Files.isDirectory(location)) {
+        try (var files = Files.walk(location)) {
           files
               .map(f -> location.relativize(f).toString())
               .filter(n -> n.endsWith(".class"))
               .forEach(names::add);
         }
       } else {
-        try (var jar = new java.util.jar.JarFile(location.toFile())) {
-          jar.stream()
-              .map(java.util.jar.JarEntry::getName)
-              .filter(n -> n.endsWith(".class"))
-              .forEach(names::add);
+        try (var jar = new JarFile(location.toFile())) {
+          jar.stream().map(JarEntry::getName).filter(n -> n.endsWith(".class")).forEach(names::add);
         }
       }
       for (String name : names) {
@@ -65,7 +82,7 @@ final class Warmup {
           // A class that cannot initialize here fails the same way later; not warm-up's concern.
         }
       }
-    } catch (java.io.IOException | java.net.URISyntaxException e) {
+    } catch (IOException | URISyntaxException e) {
       return loaded;
     }
     return loaded;
@@ -98,16 +115,12 @@ final class Warmup {
    * compiled before the first real takeover: cold, it took 50-110 ms on this kind of machine.
    */
   static void runtimes() {
-    var config =
-        (dev.relais.render.AgentConfigs.Result.Ok)
-            dev.relais.render.AgentConfigs.read(WARMUP_CLUSTER, "warmup");
+    var config = (AgentConfigs.Result.Ok) AgentConfigs.read(WARMUP_CLUSTER, "warmup");
     var loaded = config.clusters().getFirst();
-    io.netty.channel.EventLoopGroup group =
-        dev.relais.agent.transport.EventLoops.single("relais-warmup");
-    io.netty.channel.EventLoop loop = group.next();
+    EventLoopGroup group = EventLoops.single("relais-warmup");
+    EventLoop loop = group.next();
     ClusterRuntime[] runtimes = new ClusterRuntime[2];
-    java.util.concurrent.atomic.AtomicBoolean aSilent =
-        new java.util.concurrent.atomic.AtomicBoolean();
+    AtomicBoolean aSilent = new AtomicBoolean();
     try {
       for (int i = 0; i < 2; i++) {
         int me = i;
@@ -117,7 +130,7 @@ final class Warmup {
                   @Override
                   public void send(int path, byte[] data, int length) {
                     if (me == 0 && aSilent.get()) return;
-                    byte[] copy = java.util.Arrays.copyOf(data, length);
+                    byte[] copy = Arrays.copyOf(data, length);
                     loop.execute(() -> runtimes[1 - me].onDatagram(copy, length));
                   }
 
@@ -128,36 +141,32 @@ final class Warmup {
             new ClusterRuntime(
                 loop,
                 System::nanoTime,
-                new dev.relais.agent.dataplane.FakeDataplane(e -> {}),
-                new dev.relais.agent.observe.AgentMetrics(),
+                new FakeDataplane(e -> {}),
+                new AgentMetrics(),
                 inMemory,
                 loaded,
                 i == 0 ? "a" : "b",
                 1,
-                org.slf4j.helpers.NOPLogger.NOP_LOGGER);
+                NOPLogger.NOP_LOGGER);
       }
-      runtimes[0].start(false).get(2, java.util.concurrent.TimeUnit.SECONDS);
-      runtimes[1].start(false).get(2, java.util.concurrent.TimeUnit.SECONDS);
+      runtimes[0].start(false).get(2, TimeUnit.SECONDS);
+      runtimes[1].start(false).get(2, TimeUnit.SECONDS);
       Thread.sleep(300);
       aSilent.set(true); // b takes over
       Thread.sleep(150);
       aSilent.set(false); // a is back: failback handoff
       Thread.sleep(300);
-      runtimes[0].shutdown().get(1, java.util.concurrent.TimeUnit.SECONDS);
-      runtimes[1].shutdown().get(1, java.util.concurrent.TimeUnit.SECONDS);
+      runtimes[0].shutdown().get(1, TimeUnit.SECONDS);
+      runtimes[1].shutdown().get(1, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (java.io.IOException
-        | java.util.concurrent.ExecutionException
-        | java.util.concurrent.TimeoutException e) {
+    } catch (IOException | ExecutionException | TimeoutException e) {
       // Warm-up is best effort: a failure here only means a colder first takeover.
     } finally {
       for (ClusterRuntime r : runtimes) {
         if (r != null) r.halt();
       }
-      group
-          .shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.MILLISECONDS)
-          .syncUninterruptibly();
+      group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).syncUninterruptibly();
     }
   }
 
@@ -171,10 +180,7 @@ final class Warmup {
             Duration.ofMillis(50));
     Keyring keys =
         new Keyring(
-            Map.of(
-                1,
-                "warmup-key-0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII)),
-            1);
+            Map.of(1, "warmup-key-0123456789abcdef".getBytes(StandardCharsets.US_ASCII)), 1);
     List<NodeSpec> nodes = List.of(new NodeSpec("a", 200, 1), new NodeSpec("b", 100, 1));
     List<GroupSpec> groups = List.of(new GroupSpec("g", "a"));
     ProtocolMachine[] machines = new ProtocolMachine[2];
