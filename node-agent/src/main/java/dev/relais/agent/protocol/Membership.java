@@ -123,14 +123,16 @@ final class Membership {
   }
 
   /**
-   * Records a heartbeat received on {@code path}; returns true when it is newer than the latest one
-   * from that peer (so the caller should re-evaluate claims).
+   * Records a heartbeat received on {@code path}; returns true when it is news — the peer or a path
+   * came back, or it is newer than the latest one and says something the election reads (status,
+   * priority, ping reach, group entries) differently — so the caller should re-evaluate claims.
    */
   boolean onHeartbeat(Heartbeat hb, int path, long nowNanos, List<Effect> out) {
     var peer = peers.get(hb.sender());
     if (peer == null) {
       return false;
     }
+    int before = out.size();
     peer.lastHeardNanos = Math.max(peer.lastHeardNanos, nowNanos);
     peer.lateReported = false;
     if (path >= 0 && path < peer.paths) {
@@ -156,7 +158,34 @@ final class Membership {
       }
       peer.latest = hb;
     }
-    return newer;
+    return out.size() > before || (newer && !sameStatement(latest, hb));
+  }
+
+  /** Whether two heartbeats of one boot say the same to the election (written out: hot path). */
+  private static boolean sameStatement(Heartbeat a, Heartbeat b) {
+    if (a == null
+        || a.bootEpoch() != b.bootEpoch()
+        || a.status() != b.status()
+        || a.priority() != b.priority()
+        || a.pingReach() != b.pingReach()) {
+      return false;
+    }
+    List<GroupEntry> x = a.entries();
+    List<GroupEntry> y = b.entries();
+    if (x.size() != y.size()) {
+      return false;
+    }
+    for (int i = 0; i < x.size(); i++) {
+      GroupEntry e = x.get(i);
+      GroupEntry f = y.get(i);
+      if (e.kind() != f.kind()
+          || e.epoch() != f.epoch()
+          || !e.group().equals(f.group())
+          || !e.peer().equals(f.peer())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Applies the clock: late, dead and silent-path reports. Returns true if a peer died. */

@@ -40,6 +40,7 @@ public final class ProtocolMachine {
   private long sequence;
   private long nextSendNanos;
   private long nextDeadline = Long.MAX_VALUE;
+  private long groupsDeadline = Long.MAX_VALUE;
   private StateSnapshot published;
 
   public ProtocolMachine(ProtocolConfig config, long bootEpoch) {
@@ -65,7 +66,7 @@ public final class ProtocolMachine {
     var out = new ArrayList<Effect>();
     out.add(
         new StateChange(config.clusterId(), config.self(), "", "", status.name(), Reason.STARTED));
-    step(nowNanos, out, true);
+    step(nowNanos, out, true, true);
     return out;
   }
 
@@ -75,8 +76,8 @@ public final class ProtocolMachine {
       return List.of();
     }
     var out = new ArrayList<Effect>();
-    membership.onHeartbeat(heartbeat, path, nowNanos, out);
-    step(nowNanos, out, false);
+    boolean news = membership.onHeartbeat(heartbeat, path, nowNanos, out);
+    step(nowNanos, out, false, news);
     return out;
   }
 
@@ -86,7 +87,7 @@ public final class ProtocolMachine {
       return List.of();
     }
     var out = new ArrayList<Effect>();
-    step(nowNanos, out, false);
+    step(nowNanos, out, false, false);
     return out;
   }
 
@@ -97,7 +98,7 @@ public final class ProtocolMachine {
       return List.of();
     }
     var out = new ArrayList<Effect>();
-    step(nowNanos, out, true);
+    step(nowNanos, out, true, true);
     return out;
   }
 
@@ -135,7 +136,7 @@ public final class ProtocolMachine {
     if (keepalive < oldKeepalive) {
       nextSendNanos = Math.min(nextSendNanos, nowNanos + keepalive);
     }
-    step(nowNanos, out, true);
+    step(nowNanos, out, true, true);
     return out;
   }
 
@@ -149,7 +150,7 @@ public final class ProtocolMachine {
     }
     leaving = true;
     var out = new ArrayList<Effect>();
-    step(nowNanos, out, true);
+    step(nowNanos, out, true, true);
     return out;
   }
 
@@ -168,7 +169,14 @@ public final class ProtocolMachine {
     return g != null && g.held();
   }
 
-  private void step(long nowNanos, List<Effect> out, boolean sendNow) {
+  /**
+   * One decision round. The groups are evaluated (view built, elections run, state published) only
+   * when an input could change a decision: a forced round, news from a peer, a membership report, a
+   * status change or a group's own deadline. A routine heartbeat or keepalive tick, hundreds per
+   * second at the fast profile, only updates liveness and sends — the same decisions at a fraction
+   * of the cost (docs/design/protocol.md, "Cost per event").
+   */
+  private void step(long nowNanos, List<Effect> out, boolean sendNow, boolean news) {
     int before = out.size();
     membership.onTick(nowNanos, out);
     if (!canAct && (membership.heardAll() || nowNanos - startNanos >= initDeadNanos())) {
@@ -199,19 +207,27 @@ public final class ProtocolMachine {
       statusReason = why;
       sendNow = true;
     }
-    var view = view(nowNanos);
-    for (var g : groups.values()) {
-      sendNow |= g.evaluate(view, config, nowNanos, out);
-      var role = role(g);
-      var was = roles.put(g.spec.name(), role);
-      if (was != role) {
-        // A move says why the VIP moved; any other role change follows the node's status.
-        var why =
-            (was == GroupRole.MASTER || role == GroupRole.MASTER) ? g.lastReason() : statusReason;
-        out.add(change(g.spec.name(), was, role, why));
+    boolean evaluate = sendNow || news || out.size() > before || nowNanos >= groupsDeadline;
+    boolean holdsAny = false;
+    if (evaluate) {
+      var view = view(nowNanos);
+      groupsDeadline = Long.MAX_VALUE;
+      for (var g : groups.values()) {
+        sendNow |= g.evaluate(view, config, nowNanos, out);
+        groupsDeadline = Math.min(groupsDeadline, g.deadline());
+        var role = role(g);
+        var was = roles.put(g.spec.name(), role);
+        if (was != role) {
+          // A move says why the VIP moved; any other role change follows the node's status.
+          var why =
+              (was == GroupRole.MASTER || role == GroupRole.MASTER) ? g.lastReason() : statusReason;
+          out.add(change(g.spec.name(), was, role, why));
+        }
       }
     }
-    boolean holdsAny = groups.values().stream().anyMatch(GroupElection::held);
+    for (var g : groups.values()) {
+      holdsAny |= g.held();
+    }
     if (sendNow || nowNanos >= nextSendNanos) {
       sendHeartbeats(nowNanos, out);
     }
@@ -221,7 +237,7 @@ public final class ProtocolMachine {
       nextDeadline = Long.MAX_VALUE;
       return;
     }
-    if (out.size() > before) {
+    if (evaluate) {
       publishIfChanged(out);
     }
     nextDeadline = deadline();
@@ -350,10 +366,7 @@ public final class ProtocolMachine {
     if (!canAct) {
       next = Math.min(next, startNanos + initDeadNanos());
     }
-    for (var g : groups.values()) {
-      next = Math.min(next, g.deadline());
-    }
-    return next;
+    return Math.min(next, groupsDeadline);
   }
 
   private long initDeadNanos() {

@@ -12,6 +12,7 @@ import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,18 +91,14 @@ public final class UdpTransport implements AutoCloseable {
     return new UdpTransport(ch);
   }
 
-  /** Sends one datagram to each of {@code destinations}. Any thread; never blocks. */
-  public void send(byte[] data, int length, java.util.List<InetSocketAddress> destinations) {
-    for (InetSocketAddress to : destinations) {
+  /**
+   * Sends one datagram to each of {@code destinations}. Any thread; never blocks. A failed send
+   * reaches {@code exceptionCaught} (the void promise saves a promise and a listener per datagram).
+   */
+  public void send(byte[] data, int length, List<InetSocketAddress> destinations) {
+    for (int i = 0; i < destinations.size(); i++) {
       ByteBuf buf = channel.alloc().directBuffer(length).writeBytes(data, 0, length);
-      channel
-          .write(new DatagramPacket(buf, to))
-          .addListener(
-              f -> {
-                if (!f.isSuccess()) {
-                  LOG.trace("heartbeat to {} failed: {}", to, f.cause().toString());
-                }
-              });
+      channel.write(new DatagramPacket(buf, destinations.get(i)), channel.voidPromise());
     }
     channel.flush();
   }
