@@ -1,6 +1,7 @@
 package dev.relais.render;
 
 import dev.relais.api.v1alpha1.RouterCluster;
+import dev.relais.api.v1alpha1.RouterClusterSpec;
 import dev.relais.model.RouterClusterTranslator;
 import dev.relais.model.SpecDefaults;
 import dev.relais.model.Translation;
@@ -40,48 +41,72 @@ public final class AgentConfigRenderer {
   }
 
   public static Rendered render(RouterCluster cluster, Secret authSecret) {
-    String namespace = Objects.requireNonNullElse(cluster.getMetadata().getNamespace(), "default");
-    Translation translation = RouterClusterTranslator.translate(cluster);
+    return render(
+        cluster.getMetadata().getNamespace(),
+        cluster.getMetadata().getName(),
+        cluster.getMetadata().getGeneration(),
+        cluster.getSpec(),
+        authSecret == null
+            ? null
+            : new SecretData(
+                authSecret.getMetadata().getName(),
+                authSecret.getData(),
+                authSecret.getStringData()));
+  }
+
+  /** The parts of a Secret the renderer reads (the agent reads files without fabric8's model). */
+  record SecretData(String name, Map<String, String> data, Map<String, String> stringData) {}
+
+  /**
+   * The same from a RouterCluster's parts, for the agent's own reading of a file: {@code namespace}
+   * null is "default", {@code generation} null is 1.
+   */
+  static Rendered render(
+      String namespace, String name, Long generation, RouterClusterSpec spec, SecretData secret) {
+    if (spec == null) {
+      return new Rendered.Invalid(List.of(new Violation("spec", "Required value")));
+    }
+    String ns = Objects.requireNonNullElse(namespace, "default");
+    long gen = generation == null ? 1 : generation;
+    Translation translation = RouterClusterTranslator.translate(ns, name, gen, spec);
     if (translation instanceof Translation.Invalid(List<Violation> violations)) {
       return new Rendered.Invalid(violations);
     }
     List<Violation> problems = new ArrayList<>();
-    Map<String, String> keys = keys(authSecret, cluster, problems);
-    String active = cluster.getSpec().authSecretRef.activeKeyId;
-    if (authSecret != null && !keys.containsKey(active)) {
+    Map<String, String> keys = keys(secret, spec, problems);
+    String active = spec.authSecretRef.activeKeyId;
+    if (secret != null && !keys.containsKey(active)) {
       problems.add(
           new Violation(
               "spec.authSecretRef.activeKeyId",
-              "Secret " + authSecret.getMetadata().getName() + " has no key '" + active + "'"));
+              "Secret " + secret.name() + " has no key '" + active + "'"));
     }
     if (!problems.isEmpty()) {
       return new Rendered.Invalid(problems);
     }
-    Long generation = cluster.getMetadata().getGeneration();
     return new Rendered.Ok(
         new AgentConfig(
             AgentConfig.API_VERSION,
             AgentConfig.KIND,
-            new AgentConfig.ClusterRef(
-                namespace, cluster.getMetadata().getName(), generation == null ? 1 : generation),
-            SpecDefaults.applied(cluster.getSpec()),
+            new AgentConfig.ClusterRef(ns, name, gen),
+            SpecDefaults.applied(spec),
             new AgentConfig.Keys(active, keys)));
   }
 
   private static Map<String, String> keys(
-      Secret secret, RouterCluster cluster, List<Violation> problems) {
+      SecretData secret, RouterClusterSpec spec, List<Violation> problems) {
     Map<String, String> keys = new TreeMap<>();
-    String ref = cluster.getSpec().authSecretRef.name;
+    String ref = spec.authSecretRef.name;
     if (secret == null) {
       problems.add(new Violation("spec.authSecretRef.name", "Secret " + ref + " not found"));
       return keys;
     }
-    if (secret.getData() != null) {
-      secret.getData().forEach(keys::put);
+    if (secret.data() != null) {
+      secret.data().forEach(keys::put);
     }
-    if (secret.getStringData() != null) {
+    if (secret.stringData() != null) {
       secret
-          .getStringData()
+          .stringData()
           .forEach(
               (id, text) ->
                   keys.put(

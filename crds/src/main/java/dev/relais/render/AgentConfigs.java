@@ -1,24 +1,24 @@
 package dev.relais.render;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import dev.relais.api.v1alpha1.RouterCluster;
+import dev.relais.api.v1alpha1.RouterClusterSpec;
 import dev.relais.model.ClusterModel;
-import dev.relais.model.Manifests;
 import dev.relais.model.RouterClusterTranslator;
 import dev.relais.model.Translation;
-import io.fabric8.kubernetes.api.model.Secret;
-import java.io.IOException;
+import dev.relais.render.YamlBinder.BindException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
 
 /**
  * Reads what an agent is given: rendered AgentConfig documents, or (standalone mode) the user's own
@@ -26,8 +26,14 @@ import java.util.Objects;
  * outcome is a value; a bad document never throws past this class.
  */
 public final class AgentConfigs {
-  private static final ObjectMapper YAML =
-      YAMLMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+  /** Only for writing (operator, import, tests): reading, the agent's path, loads no Jackson. */
+  private static final class Writer {
+    static final ObjectMapper YAML = YAMLMapper.builder().build();
+  }
+
+  /** A RouterCluster's top-level fields (as fabric8's model has them); others are errors. */
+  private static final Set<String> ROUTER_CLUSTER_FIELDS =
+      Set.of("apiVersion", "kind", "metadata", "spec", "status");
 
   private AgentConfigs() {}
 
@@ -62,8 +68,8 @@ public final class AgentConfigs {
 
   public static String toYaml(AgentConfig config) {
     try {
-      return YAML.writeValueAsString(config);
-    } catch (IOException e) {
+      return Writer.YAML.writeValueAsString(config);
+    } catch (JsonProcessingException e) {
       throw new IllegalStateException("AgentConfig is always serializable", e);
     }
   }
@@ -73,32 +79,34 @@ public final class AgentConfigs {
    * namespace} is used for objects without one (kubectl's default namespace).
    */
   public static Result read(String text, String namespace) {
-    List<JsonNode> docs = new ArrayList<>();
-    try (MappingIterator<JsonNode> it =
-        YAML.readerFor(JsonNode.class).readValues(new YAMLFactory().createParser(text))) {
-      while (it.hasNext()) {
-        JsonNode doc = it.next();
-        if (doc != null && !doc.isNull() && !doc.isEmpty()) docs.add(doc);
+    List<Node> docs = new ArrayList<>();
+    try {
+      for (Node doc : YamlBinder.documents(text)) {
+        if (!YamlBinder.isNull(doc) && !isEmptyMapping(doc)) docs.add(doc);
       }
-    } catch (IOException | RuntimeException e) {
+    } catch (YAMLException e) {
       return new Result.Rejected("not valid YAML: " + e.getMessage());
     }
     if (docs.isEmpty()) {
       return new Result.Rejected("no document in the file");
     }
     boolean rendered =
-        docs.stream().allMatch(d -> AgentConfig.KIND.equals(d.path("kind").asText()));
+        docs.stream().allMatch(d -> AgentConfig.KIND.equals(YamlBinder.text(d, "kind")));
     try {
-      return rendered ? readRendered(docs) : readManifests(text, namespace);
-    } catch (IOException | RuntimeException e) {
+      return rendered ? readRendered(docs) : readManifests(docs, namespace);
+    } catch (BindException | RuntimeException e) {
       return new Result.Rejected(e.getMessage());
     }
   }
 
-  private static Result readRendered(List<JsonNode> docs) throws IOException {
+  private static boolean isEmptyMapping(Node doc) {
+    return doc instanceof MappingNode m && m.getValue().isEmpty();
+  }
+
+  private static Result readRendered(List<Node> docs) throws BindException {
     List<Loaded> out = new ArrayList<>();
-    for (JsonNode doc : docs) {
-      AgentConfig config = YAML.treeToValue(doc, AgentConfig.class);
+    for (Node doc : docs) {
+      AgentConfig config = YamlBinder.bind(doc, AgentConfig.class, "");
       if (!AgentConfig.API_VERSION.equals(config.apiVersion())) {
         return new Result.Rejected("unsupported AgentConfig apiVersion " + config.apiVersion());
       }
@@ -108,46 +116,96 @@ public final class AgentConfigs {
     return new Result.Ok(out);
   }
 
-  private static Result readManifests(String text, String namespace) throws IOException {
-    Manifests manifests = Manifests.parse(text);
-    if (manifests.routerClusters().isEmpty()) {
+  /** A RouterCluster as the agent reads it: its metadata and spec. */
+  private record Cluster(String namespace, String name, Long generation, RouterClusterSpec spec) {}
+
+  /** A Secret as the agent reads it; its namespace null is the default one. */
+  private record NamespacedSecret(String namespace, AgentConfigRenderer.SecretData secret) {}
+
+  private static Result readManifests(List<Node> docs, String namespace) throws BindException {
+    List<Cluster> clusters = new ArrayList<>();
+    List<NamespacedSecret> secrets = new ArrayList<>();
+    for (int i = 0; i < docs.size(); i++) {
+      Node doc = docs.get(i);
+      String kind = YamlBinder.text(doc, "kind");
+      switch (kind) {
+        case "RouterCluster" -> {
+          Map<String, NodeTuple> fields = YamlBinder.mapping(doc, "");
+          YamlBinder.onlyKeys(fields, ROUTER_CLUSTER_FIELDS, "");
+          Map<String, NodeTuple> meta = metadata(fields);
+          clusters.add(
+              new Cluster(
+                  metaText(meta, "namespace"),
+                  metaText(meta, "name"),
+                  YamlBinder.bind(
+                      YamlBinder.value(meta, "generation"), Long.class, "metadata.generation"),
+                  YamlBinder.bind(
+                      YamlBinder.value(fields, "spec"), RouterClusterSpec.class, "spec")));
+        }
+        case "Secret" -> {
+          // Like fabric8's Secret, other top-level fields (type, immutable...) are accepted.
+          Map<String, NodeTuple> fields = YamlBinder.mapping(doc, "");
+          Map<String, NodeTuple> meta = metadata(fields);
+          secrets.add(
+              new NamespacedSecret(
+                  metaText(meta, "namespace"),
+                  new AgentConfigRenderer.SecretData(
+                      metaText(meta, "name"),
+                      strings(fields, "data"),
+                      strings(fields, "stringData"))));
+        }
+        default -> {
+          return new Result.Rejected(
+              "document " + (i + 1) + ": kind '" + kind + "' is neither RouterCluster nor Secret");
+        }
+      }
+    }
+    if (clusters.isEmpty()) {
       return new Result.Rejected("no RouterCluster and no AgentConfig in the file");
     }
     List<Loaded> out = new ArrayList<>();
-    for (RouterCluster cluster : manifests.routerClusters()) {
-      if (cluster.getMetadata().getNamespace() == null)
-        cluster.getMetadata().setNamespace(namespace);
-      String ns = cluster.getMetadata().getNamespace();
+    for (Cluster cluster : clusters) {
+      String ns = Objects.requireNonNullElse(cluster.namespace(), namespace);
       String secretName =
-          cluster.getSpec() == null || cluster.getSpec().authSecretRef == null
+          cluster.spec() == null || cluster.spec().authSecretRef == null
               ? null
-              : cluster.getSpec().authSecretRef.name;
-      Secret secret =
-          manifests.secrets().stream()
-              .filter(s -> Objects.equals(s.getMetadata().getName(), secretName))
-              .filter(
-                  s ->
-                      Objects.requireNonNullElse(s.getMetadata().getNamespace(), namespace)
-                          .equals(ns))
+              : cluster.spec().authSecretRef.name;
+      AgentConfigRenderer.SecretData secret =
+          secrets.stream()
+              .filter(s -> Objects.equals(s.secret().name(), secretName))
+              .filter(s -> Objects.requireNonNullElse(s.namespace(), namespace).equals(ns))
+              .map(NamespacedSecret::secret)
               .findFirst()
               .orElse(null);
-      switch (AgentConfigRenderer.render(cluster, secret)) {
+      switch (AgentConfigRenderer.render(
+          ns, cluster.name(), cluster.generation(), cluster.spec(), secret)) {
         case AgentConfigRenderer.Rendered.Ok(AgentConfig config) -> {
           Result.Rejected problem = load(config, out);
           if (problem != null) return problem;
         }
         case AgentConfigRenderer.Rendered.Invalid invalid -> {
           return new Result.Rejected(
-              "RouterCluster "
-                  + ns
-                  + "/"
-                  + cluster.getMetadata().getName()
-                  + ": "
-                  + invalid.summary());
+              "RouterCluster " + ns + "/" + cluster.name() + ": " + invalid.summary());
         }
       }
     }
     return new Result.Ok(out);
+  }
+
+  /** A document's metadata; Kubernetes' other metadata fields (labels...) are accepted, unused. */
+  private static Map<String, NodeTuple> metadata(Map<String, NodeTuple> doc) throws BindException {
+    Node meta = YamlBinder.value(doc, "metadata");
+    return YamlBinder.isNull(meta) ? Map.of() : YamlBinder.mapping(meta, "metadata");
+  }
+
+  private static String metaText(Map<String, NodeTuple> meta, String key) throws BindException {
+    return YamlBinder.bind(YamlBinder.value(meta, key), String.class, "metadata." + key);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, String> strings(Map<String, NodeTuple> doc, String key)
+      throws BindException {
+    return (Map<String, String>) YamlBinder.bind(YamlBinder.value(doc, key), Map.class, key);
   }
 
   private static Result.Rejected load(AgentConfig config, List<Loaded> out) {
