@@ -29,6 +29,14 @@ public final class AgentConfigs {
   /** Only for writing (operator, import, tests): reading, the agent's path, loads no Jackson. */
   private static final class Writer {
     static final ObjectMapper YAML = YAMLMapper.builder().build();
+
+    static String yaml(AgentConfig config) {
+      try {
+        return YAML.writeValueAsString(config);
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("AgentConfig is always serializable", e);
+      }
+    }
   }
 
   /** A RouterCluster's top-level fields (as fabric8's model has them); others are errors. */
@@ -67,11 +75,7 @@ public final class AgentConfigs {
   }
 
   public static String toYaml(AgentConfig config) {
-    try {
-      return Writer.YAML.writeValueAsString(config);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("AgentConfig is always serializable", e);
-    }
+    return Writer.yaml(config);
   }
 
   /**

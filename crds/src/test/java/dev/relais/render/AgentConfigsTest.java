@@ -1,0 +1,158 @@
+package dev.relais.render;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.relais.api.v1alpha1.RouterClusterSpec;
+import dev.relais.model.Manifests;
+import dev.relais.render.AgentConfigs.Result;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The agent's own reading of config files (SnakeYAML + {@link YamlBinder}) agrees with the
+ * operator's Jackson reading, names the line and field of a mistake, and loads no Jackson data
+ * binding and no fabric8 model.
+ */
+class AgentConfigsTest {
+  private static final ObjectMapper JACKSON =
+      YAMLMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+
+  private static String example(String name) throws IOException {
+    return Files.readString(Path.of("../examples", name + ".yaml"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"tutorial", "tutorial-fast", "active-active"})
+  void examplesReadAsJacksonAndTheRendererReadThem(String name) throws IOException {
+    String text = example(name);
+    Manifests m = Manifests.parse(text);
+    var cluster = m.routerClusters().getFirst();
+    cluster.getMetadata().setNamespace("routers");
+    AgentConfig byJackson =
+        ((AgentConfigRenderer.Rendered.Ok)
+                AgentConfigRenderer.render(cluster, m.secrets().getFirst()))
+            .config();
+
+    var ours = (Result.Ok) AgentConfigs.read(text, "routers");
+    var rendered = (Result.Ok) AgentConfigs.read(AgentConfigs.toYaml(byJackson), "ignored");
+
+    assertThat(ours.clusters()).hasSize(1);
+    assertThat(ours.clusters().getFirst().model())
+        .isEqualTo(rendered.clusters().getFirst().model());
+    assertThat(ours.clusters().getFirst().keys().keySet())
+        .isEqualTo(rendered.clusters().getFirst().keys().keySet());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"tutorial", "tutorial-fast", "active-active"})
+  void theBinderFillsTheSpecAsJacksonDoes(String name) throws Exception {
+    for (var doc : YamlBinder.documents(example(name))) {
+      if (!YamlBinder.text(doc, "kind").equals("RouterCluster")) continue;
+      var spec = YamlBinder.value(YamlBinder.mapping(doc, ""), "spec");
+      RouterClusterSpec ours = YamlBinder.bind(spec, RouterClusterSpec.class, "spec");
+      JsonNode tree = JACKSON.readTree(example(name).split("(?m)^---$")[1]).get("spec");
+      RouterClusterSpec theirs = JACKSON.treeToValue(tree, RouterClusterSpec.class);
+      assertThat(JACKSON.valueToTree(ours).toString())
+          .isEqualTo(JACKSON.valueToTree(theirs).toString());
+    }
+  }
+
+  @Test
+  void goldenAgentConfigsReadBack() throws IOException {
+    for (String name : List.of("tutorial", "active-active")) {
+      String text =
+          Files.readString(Path.of("src/test/resources/golden", name + ".agentconfig.yaml"));
+      assertThat(AgentConfigs.read(text, "ns")).isInstanceOf(Result.Ok.class);
+    }
+  }
+
+  @Test
+  void mistakesNameTheLineAndTheField() throws IOException {
+    String text = example("tutorial-fast");
+    assertThat(reason(text.replace("keepaliveMs: 5", "keepaliveMS: 5")))
+        .startsWith("line 35: spec.heartbeat.keepaliveMS: unknown field (known: deadTimeMs,")
+        .contains("keepaliveMs");
+    assertThat(reason(text.replace("keepaliveMs: 5", "keepaliveMs: fast")))
+        .isEqualTo("line 35: spec.heartbeat.keepaliveMs: 'fast' is not a whole number");
+    assertThat(reason(text.replace("keepaliveMs: 5", "keepaliveMs: 5.5")))
+        .isEqualTo("line 35: spec.heartbeat.keepaliveMs: '5.5' is not a whole number");
+    assertThat(reason(text.replace("policy: Auto", "policy: auto")))
+        .isEqualTo("line 39: spec.failback.policy: 'auto' is not one of [Auto, Never, Delayed]");
+    assertThat(reason(text.replace("deadTimeMs: 25", "deadTimeMs: 25\n    deadTimeMs: 30")))
+        .isEqualTo("line 37: spec.heartbeat.deadTimeMs: given twice");
+    assertThat(reason(text.replace("addresses: [\"192.168.200.12\"]", "addresses: 192.168.200.12")))
+        .isEqualTo("line 23: spec.nodes[1].addresses: expected a list, got a single value");
+    assertThat(reason(text.replace("kind: RouterCluster", "kind: RouterCluster\nfoo: bar")))
+        .isEqualTo("line 14: foo: unknown field (known: apiVersion, kind, metadata, spec, status)");
+    assertThat(reason(text.replace("    keepaliveMs: 5", "\tkeepaliveMs: 5")))
+        .startsWith("not valid YAML: ")
+        .contains("line 35, column 1");
+    assertThat(reason("kind: ConfigMap\napiVersion: v1\n"))
+        .isEqualTo("document 1: kind 'ConfigMap' is neither RouterCluster nor Secret");
+  }
+
+  @Test
+  void typesComeFromTheFieldsNotFromYamlGuessing() throws IOException {
+    String text =
+        example("tutorial-fast")
+            .replace("keepaliveMs: 5", "keepaliveMs: \"5\"")
+            .replace("  name: tutorial\n", "  name: 1234\n  generation: 7\n  labels: {a: b}\n");
+    var ok = (Result.Ok) AgentConfigs.read(text, "ns");
+    assertThat(ok.clusters().getFirst().model().clusterId()).isEqualTo("ns/1234");
+    assertThat(ok.clusters().getFirst().model().generation()).isEqualTo(7);
+    assertThat(ok.clusters().getFirst().model().timing().keepalive().toMillis()).isEqualTo(5);
+  }
+
+  private static String reason(String text) {
+    return ((Result.Rejected) AgentConfigs.read(text, "ns")).reason();
+  }
+
+  /** Run in a fresh JVM: what the agent's reading loads (this test class itself loads Jackson). */
+  public static final class ReadOnce {
+    public static void main(String[] args) throws IOException {
+      Result result = AgentConfigs.read(Files.readString(Path.of(args[0])), "ns");
+      if (!(result instanceof Result.Ok)) throw new IllegalStateException(result.toString());
+    }
+  }
+
+  @Test
+  void readingLoadsNoJacksonDataBindingAndNoFabric8Model() throws Exception {
+    Path log = Files.createTempFile("relais-classes", ".log");
+    try {
+      Process p =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-Xshare:off",
+                  "-Xlog:class+load:file=" + log,
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  ReadOnce.class.getName(),
+                  new File("../examples/tutorial-fast.yaml").getAbsolutePath())
+              .inheritIO()
+              .start();
+      assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(p.exitValue()).isZero();
+      List<String> loaded =
+          Files.readAllLines(log).stream()
+              .filter(l -> l.contains("com.fasterxml.jackson.") || l.contains("io.fabric8."))
+              // Annotation types, loaded when the binder reads @JsonProperty: a few small classes.
+              .filter(l -> !l.contains("com.fasterxml.jackson.annotation."))
+              .filter(l -> !l.contains("io.fabric8.generator.annotation."))
+              .toList();
+      assertThat(loaded).isEmpty();
+    } finally {
+      Files.deleteIfExists(log);
+    }
+  }
+}
