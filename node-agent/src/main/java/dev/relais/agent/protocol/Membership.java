@@ -201,7 +201,7 @@ final class Membership {
       } else if (!peer.heard && !peer.lateReported && silent > deadNanos) {
         peer.lateReported = true; // never heard: reported dead once, when initDead runs out
         out.add(new Report(Reason.PEER_DEAD, peer.name, "never heard within initDead"));
-      } else if (peer.alive && !peer.lateReported && silent > warnNanos) {
+      } else if (peer.alive && !peer.lateReported && silent > warnNanos(peer)) {
         peer.lateReported = true;
         out.add(new Report(Reason.PEER_LATE, peer.name, "silent " + silent / 1_000_000 + " ms"));
       }
@@ -230,7 +230,7 @@ final class Membership {
         next = Math.min(next, base + deadNanos + 1);
       }
       if (peer.alive && !peer.lateReported) {
-        next = Math.min(next, base + warnNanos + 1);
+        next = Math.min(next, base + warnNanos(peer) + 1);
       }
       for (int i = 0; i < peer.paths; i++) {
         if (peer.pathStates[i] == PathState.UP) {
@@ -245,6 +245,16 @@ final class Membership {
 
   private long startOr(Peer peer) {
     return Math.max(startNanos, peer.lastHeardNanos);
+  }
+
+  /**
+   * Late after our warnTime, but never before two of the peer's own advertised intervals: a quiet
+   * peer (see {@link ProtocolMachine#QUIET_INTERVAL_MAX}) is not late between its heartbeats.
+   */
+  private long warnNanos(Peer peer) {
+    return peer.latest == null
+        ? warnNanos
+        : Math.max(warnNanos, 2_000_000L * Integer.toUnsignedLong(peer.latest.keepaliveMillis()));
   }
 
   /** The peer's own advertised deadTime once heard; initDead before (heartbeat-3.md §5). */

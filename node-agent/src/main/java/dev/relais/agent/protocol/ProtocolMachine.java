@@ -23,6 +23,21 @@ import java.util.Map;
  * seconds)); peers drop an earlier boot's datagrams as replays and forget its claims.
  */
 public final class ProtocolMachine {
+  /**
+   * A node holding no group, with nothing changed for one deadTime, is quiet: with a keepalive
+   * under {@link #QUIET_INTERVAL_MAX} it sends and advertises a longer interval (ten keepalives, at
+   * most 100 ms) and a deadTime of at least {@link #QUIET_TOLERANCE} of those, as a VRRP backup
+   * stays silent. Failover waits only on an owner's death, so only owners pay for fast detection;
+   * any change (a status, a role, a handoff, a peer appearing) sends at once and at the fast rate
+   * for a deadTime, so a lost datagram is repeated within a keepalive when it matters. Halves the
+   * datagrams of a two-node cluster at the fast profile. Cost: after a double failure (a backup,
+   * then the owner, within a quiet deadTime) the next backup may wait for the first one's quiet
+   * deadTime to run out before it takes over.
+   */
+  static final long QUIET_INTERVAL_MAX = 100_000_000L;
+
+  static final int QUIET_TOLERANCE = 5;
+
   private ProtocolConfig config;
   private final long bootEpoch;
   private final Map<String, GroupElection> groups = new LinkedHashMap<>();
@@ -41,6 +56,7 @@ public final class ProtocolMachine {
   private long nextSendNanos;
   private long nextDeadline = Long.MAX_VALUE;
   private long groupsDeadline = Long.MAX_VALUE;
+  private long calmSinceNanos;
   private StateSnapshot published;
 
   public ProtocolMachine(ProtocolConfig config, long bootEpoch) {
@@ -77,7 +93,16 @@ public final class ProtocolMachine {
     }
     var out = new ArrayList<Effect>();
     boolean news = membership.onHeartbeat(heartbeat, path, nowNanos, out);
-    step(nowNanos, out, false, news);
+    // A peer that appears or restarts hears from us at once, so it learns the cluster without
+    // waiting for a quiet node's next heartbeat.
+    boolean greet = false;
+    for (int i = 0; i < out.size(); i++) {
+      if (out.get(i) instanceof Report r
+          && (r.reason() == Reason.PEER_ALIVE || r.reason() == Reason.PEER_RESTARTED)) {
+        greet = true;
+      }
+    }
+    step(nowNanos, out, greet, news);
     return out;
   }
 
@@ -228,6 +253,9 @@ public final class ProtocolMachine {
     for (var g : groups.values()) {
       holdsAny |= g.held();
     }
+    if (sendNow) {
+      calmSinceNanos = nowNanos;
+    }
     if (sendNow || nowNanos >= nextSendNanos) {
       sendHeartbeats(nowNanos, out);
     }
@@ -315,6 +343,15 @@ public final class ProtocolMachine {
     }
     var self = config.selfSpec();
     var timing = config.timing();
+    long keepalive = timing.keepalive().toNanos();
+    long interval = keepalive;
+    long deadTime = timing.deadTime().toNanos();
+    if (entries.isEmpty()
+        && keepalive < QUIET_INTERVAL_MAX
+        && nowNanos - calmSinceNanos >= timing.deadTime().toNanos()) {
+      interval = Math.max(keepalive, Math.min(10 * keepalive, QUIET_INTERVAL_MAX));
+      deadTime = Math.max(deadTime, QUIET_TOLERANCE * interval);
+    }
     for (int path = 0; path < self.paths(); path++) {
       out.add(
           new SendHeartbeat(
@@ -327,16 +364,17 @@ public final class ProtocolMachine {
                   status,
                   self.priority(),
                   health.pingReachable(),
-                  (int) timing.keepalive().toMillis(),
-                  (int) timing.deadTime().toMillis(),
+                  (int) (interval / 1_000_000),
+                  (int) (deadTime / 1_000_000),
                   entries)));
     }
-    long keepalive = timing.keepalive().toNanos();
     if (nowNanos >= nextSendNanos) {
-      nextSendNanos += keepalive;
+      nextSendNanos += interval;
       if (nextSendNanos <= nowNanos) {
-        nextSendNanos = nowNanos + keepalive;
+        nextSendNanos = nowNanos + interval;
       }
+    } else {
+      nextSendNanos = Math.min(nextSendNanos, nowNanos + interval); // quiet → fast at once
     }
   }
 

@@ -126,4 +126,78 @@ class ProtocolMachineTest {
             .toList();
     assertThat(sequences).containsExactly("0:1", "1:2", "0:3", "1:4");
   }
+
+  private static List<Heartbeat> sent(List<? extends Effect> effects) {
+    return effects.stream()
+        .flatMap(e -> e instanceof SendHeartbeat(var hb) ? Stream.of(hb) : Stream.empty())
+        .toList();
+  }
+
+  /** Drives the machine to {@code until} on its own deadlines; returns what it sent. */
+  private static List<Heartbeat> runUntil(ProtocolMachine m, long until) {
+    var out = new java.util.ArrayList<Heartbeat>();
+    while (m.nextDeadlineNanos() <= until) {
+      out.addAll(sent(m.onTick(m.nextDeadlineNanos())));
+    }
+    return out;
+  }
+
+  /** maitre holding the VIP at the fast profile (5 ms keepalive, 25 ms deadTime). */
+  private Heartbeat fastOwner() {
+    return new Heartbeat(
+        "maitre",
+        1,
+        ++sequence,
+        1,
+        0,
+        NodeStatus.ACTIVE,
+        200,
+        0,
+        5,
+        25,
+        List.of(GroupEntry.claim("vip", 1)));
+  }
+
+  @Test
+  void aSettledBackupIsQuietAtTheFastProfileAndAnOwnerIsNot() {
+    var fast =
+        new Timing(
+            java.time.Duration.ofMillis(5),
+            java.time.Duration.ofMillis(12),
+            java.time.Duration.ofMillis(25),
+            java.time.Duration.ofMillis(100));
+    var esclave = new ProtocolMachine(TestConfigs.tutorial("esclave").withTiming(fast), 1);
+    esclave.start(0);
+    // Fresh news: the backup answers at once and stays at the fast rate for one deadTime.
+    assertThat(sent(esclave.onHeartbeat(fastOwner(), 0, MS))).isNotEmpty();
+    var early = runUntil(esclave, 20 * MS);
+    assertThat(early).allSatisfy(hb -> assertThat(hb.keepaliveMillis()).isEqualTo(5));
+    // Then quiet: every 50 ms, advertising 50 ms and five of them as its deadTime.
+    long t = 20 * MS;
+    var quiet = new java.util.ArrayList<Heartbeat>();
+    for (; t < 500 * MS; t += 5 * MS) { // the owner keeps sending every 5 ms
+      quiet.addAll(sent(esclave.onHeartbeat(fastOwner(), 0, t)));
+      quiet.addAll(runUntil(esclave, t + 5 * MS - 1));
+    }
+    var settled = quiet.subList(2, quiet.size());
+    assertThat(settled).hasSizeBetween(8, 10);
+    assertThat(settled)
+        .allSatisfy(
+            hb -> {
+              assertThat(hb.keepaliveMillis()).isEqualTo(50);
+              assertThat(hb.deadTimeMillis()).isEqualTo(250);
+            });
+    // The owner dies: the backup takes over and is fast from its first heartbeat on.
+    var takeover = esclave.onTick(t + 30 * MS);
+    assertThat(acquires(takeover)).isTrue();
+    assertThat(sent(takeover)).allSatisfy(hb -> assertThat(hb.keepaliveMillis()).isEqualTo(5));
+    var after = runUntil(esclave, t + 80 * MS);
+    assertThat(after).hasSizeGreaterThanOrEqualTo(9);
+    assertThat(after)
+        .allSatisfy(
+            hb -> {
+              assertThat(hb.keepaliveMillis()).isEqualTo(5);
+              assertThat(hb.deadTimeMillis()).isEqualTo(25);
+            });
+  }
 }

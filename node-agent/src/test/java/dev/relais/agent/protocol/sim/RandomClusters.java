@@ -16,7 +16,8 @@ final class RandomClusters {
   private RandomClusters() {}
 
   static Timing timing(Random r, double deadTimeInKeepalives) {
-    long keepaliveMs = new long[] {200, 500, 1000, 2000}[r.nextInt(4)];
+    // 5 and 20 ms: the fast profile's range, where non-owners are quiet (ProtocolMachine).
+    long keepaliveMs = new long[] {5, 20, 200, 500, 1000, 2000}[r.nextInt(6)];
     long deadMs = (long) (keepaliveMs * deadTimeInKeepalives);
     return new Timing(
         Duration.ofMillis(keepaliveMs),
@@ -53,7 +54,7 @@ final class RandomClusters {
 
   /** Jittered links: delay in [0.5 ms, maxDelayMs], loss and duplication as given. */
   static Network.Link link(double loss, long maxDelayMs, double duplicate) {
-    return new Network.Link(loss, 500_000, maxDelayMs * 1_000_000, duplicate);
+    return new Network.Link(loss, 500_000, Math.max(1, maxDelayMs) * 1_000_000, duplicate);
   }
 
   /**
