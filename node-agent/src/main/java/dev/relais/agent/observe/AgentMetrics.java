@@ -59,6 +59,22 @@ public final class AgentMetrics {
     return counter("relais_heartbeats_received", "cluster", cluster, "peer", peer);
   }
 
+  /** Round trips to a peer, measured from its echoes of our heartbeats. */
+  public Timer peerRoundTrip(String cluster, String peer) {
+    return timers.computeIfAbsent(
+        "rtt," + cluster + "," + peer,
+        k ->
+            Timer.builder("relais_peer_rtt")
+                .description("Heartbeat round trip to a peer (its hold time subtracted)")
+                .tags("cluster", cluster, "peer", peer)
+                .register(registry));
+  }
+
+  /** Heartbeats of a peer that never arrived (gaps in its sequence numbers). */
+  public Counter heartbeatsMissed(String cluster, String peer) {
+    return counter("relais_heartbeats_missed", "cluster", cluster, "peer", peer);
+  }
+
   public void heartbeatRejected(String reason) {
     counter("relais_heartbeats_rejected", "reason", reason).increment();
   }

@@ -19,10 +19,12 @@ public record Heartbeat(
     int pingReach,
     int keepaliveMillis,
     int deadTimeMillis,
-    List<GroupEntry> entries) {
+    List<GroupEntry> entries,
+    List<Echo> echoes) {
 
   public Heartbeat {
     entries = List.copyOf(entries);
+    echoes = List.copyOf(echoes);
     if (bootEpoch < 0 || sequence < 0 || configGeneration < 0) {
       throw new IllegalArgumentException("epoch, sequence and generation are unsigned");
     }
@@ -32,6 +34,34 @@ public record Heartbeat(
     if (priority < 0 || priority > 0xFFFF) {
       throw new IllegalArgumentException("priority is two bytes");
     }
+  }
+
+  /** A heartbeat that echoes nothing. */
+  public Heartbeat(
+      String sender,
+      long bootEpoch,
+      long sequence,
+      long configGeneration,
+      int path,
+      NodeStatus status,
+      int priority,
+      int pingReach,
+      int keepaliveMillis,
+      int deadTimeMillis,
+      List<GroupEntry> entries) {
+    this(
+        sender,
+        bootEpoch,
+        sequence,
+        configGeneration,
+        path,
+        status,
+        priority,
+        pingReach,
+        keepaliveMillis,
+        deadTimeMillis,
+        entries,
+        List.of());
   }
 
   /** The sender's advertised deadTime in nanoseconds (unsigned millis on the wire). */

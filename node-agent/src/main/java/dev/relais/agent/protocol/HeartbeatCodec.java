@@ -19,10 +19,10 @@ import java.util.Map;
  */
 public final class HeartbeatCodec {
   static final int MAGIC = 0x524C; // "RL"
-  static final int VERSION = 1;
+  static final int VERSION = 2; // 2: echoes after the entries
   static final int MAC_BYTES = 32;
-  // magic 2, version 1, key id 1, two name lengths, 38 bytes of fixed fields, the MAC.
-  static final int FIXED_BYTES = 4 + 1 + 1 + 38;
+  // magic 2, version 1, key id 1, two name lengths, 38 bytes of fixed fields, echo count, the MAC.
+  static final int FIXED_BYTES = 4 + 1 + 1 + 38 + 1;
   static final int MIN_BYTES = FIXED_BYTES + MAC_BYTES + 2;
 
   private final byte[] macScratch = new byte[MAC_BYTES];
@@ -84,13 +84,19 @@ public final class HeartbeatCodec {
     for (var e : hb.entries()) {
       len += 1 + 1 + name(e.group()).length + 8 + 1 + name(e.peer()).length;
     }
+    for (var e : hb.echoes()) {
+      len += 1 + name(e.peer()).length + 8 + 4;
+    }
     return len;
   }
 
   /** Encodes and signs with the active key into {@code out} at {@code offset}; returns the size. */
   public int encode(Heartbeat hb, byte[] out, int offset) {
     int len = encodedLength(hb);
-    if (hb.entries().size() > 0xFF || offset < 0 || out.length - offset < len) {
+    if (hb.entries().size() > 0xFF
+        || hb.echoes().size() > 0xFF
+        || offset < 0
+        || out.length - offset < len) {
       throw new IllegalArgumentException("heartbeat of " + len + " bytes does not fit");
     }
     var w = new Writer(out, offset);
@@ -114,6 +120,12 @@ public final class HeartbeatCodec {
       w.name(name(e.group()));
       w.u64(e.epoch());
       w.name(name(e.peer()));
+    }
+    w.u8(hb.echoes().size());
+    for (var e : hb.echoes()) {
+      w.name(name(e.peer()));
+      w.u64(e.sequence());
+      w.u32(e.heldMicros());
     }
     macs[activeKeyId].mac(out, offset, w.pos - offset, out, w.pos);
     return len;
@@ -222,6 +234,25 @@ public final class HeartbeatCodec {
       }
       p += peerLen;
     }
+    if (p >= end) {
+      return Rejected.of(RejectReason.MALFORMED);
+    }
+    int echoCount = buf[p++] & 0xFF;
+    int echoesStart = p;
+    int echoesKept = 0;
+    for (int i = 0; i < echoCount; i++) {
+      int peerLen = p < end ? buf[p] & 0xFF : 0;
+      if (peerLen == 0 || p + 1 + peerLen + 12 > end) {
+        return Rejected.of(RejectReason.MALFORMED);
+      }
+      if (u64(buf, p + 1 + peerLen) < 0 || (buf[p + 1 + peerLen + 8] & 0x80) != 0) {
+        return Rejected.of(RejectReason.MALFORMED);
+      }
+      if (find(nodeBytes, buf, p + 1, peerLen) >= 0) {
+        echoesKept++;
+      }
+      p += 1 + peerLen + 12;
+    }
     if (p != end) {
       return Rejected.of(RejectReason.MALFORMED);
     }
@@ -242,8 +273,27 @@ public final class HeartbeatCodec {
             buf[fixed + 28] & 0xFF,
             (int) u32(buf, fixed + 29),
             (int) u32(buf, fixed + 33),
-            entries(buf, entriesStart, count, kept)),
+            entries(buf, entriesStart, count, kept),
+            echoes(buf, echoesStart, echoCount, echoesKept)),
         keyId);
+  }
+
+  private List<Echo> echoes(byte[] buf, int p, int count, int kept) {
+    if (kept == 0) {
+      return List.of();
+    }
+    var out = new Echo[kept];
+    int k = 0;
+    for (int i = 0; i < count; i++) {
+      int peerLen = buf[p] & 0xFF;
+      int peer = find(nodeBytes, buf, p + 1, peerLen);
+      p += 1 + peerLen;
+      if (peer >= 0) {
+        out[k++] = new Echo(nodeNames[peer], u64(buf, p), (int) u32(buf, p + 8));
+      }
+      p += 12;
+    }
+    return List.of(out);
   }
 
   private List<GroupEntry> entries(byte[] buf, int p, int count, int kept) {

@@ -32,6 +32,7 @@ final class Membership {
     long[] pathHeardNanos;
     PathState[] pathStates;
     Heartbeat latest;
+    long latestHeardNanos;
 
     Peer(String name, int paths) {
       this.name = name;
@@ -157,6 +158,7 @@ final class Membership {
         out.add(new Report(Reason.PEER_RESTARTED, peer.name, "boot epoch " + hb.bootEpoch()));
       }
       peer.latest = hb;
+      peer.latestHeardNanos = nowNanos;
     }
     return out.size() > before || (newer && !sameStatement(latest, hb));
   }

@@ -352,6 +352,14 @@ public final class ProtocolMachine {
       interval = Math.max(keepalive, Math.min(10 * keepalive, QUIET_INTERVAL_MAX));
       deadTime = Math.max(deadTime, QUIET_TOLERANCE * interval);
     }
+    var echoes = new ArrayList<Echo>();
+    for (var peer : membership.peers()) {
+      var latest = peer.latest();
+      if (peer.alive && latest != null) {
+        long held = (nowNanos - peer.latestHeardNanos) / 1_000;
+        echoes.add(new Echo(peer.name, latest.sequence(), (int) Math.min(Integer.MAX_VALUE, held)));
+      }
+    }
     for (int path = 0; path < self.paths(); path++) {
       out.add(
           new SendHeartbeat(
@@ -366,7 +374,8 @@ public final class ProtocolMachine {
                   health.pingReachable(),
                   (int) (interval / 1_000_000),
                   (int) (deadTime / 1_000_000),
-                  entries)));
+                  entries,
+                  echoes)));
     }
     if (nowNanos >= nextSendNanos) {
       nextSendNanos += interval;

@@ -23,6 +23,7 @@ import dev.relais.model.ClusterModel;
 import dev.relais.model.VipGroup;
 import dev.relais.render.AgentConfigs;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
@@ -57,6 +58,9 @@ final class ClusterRuntime {
   private final Counter heartbeatsSent;
   private final Map<String, Counter> heartbeatsReceived = new HashMap<>();
   private final PathSender paths;
+  private final PeerStats peerStats = new PeerStats();
+  private final Map<String, Integer> pathsOf = new HashMap<>();
+  private final Map<String, Timer> roundTrips = new HashMap<>();
   private final String self;
   private ClusterModel model;
   private ProtocolConfig protocolConfig;
@@ -99,6 +103,7 @@ final class ClusterRuntime {
     this.self = self;
     this.model = loaded.model();
     this.protocolConfig = ProtocolConfigs.of(loaded, self);
+    notePaths(protocolConfig);
     this.machine = new ProtocolMachine(protocolConfig, bootEpoch);
     this.codec = new HeartbeatCodec(protocolConfig);
     this.paths =
@@ -175,12 +180,37 @@ final class ClusterRuntime {
       if (received == null) {
         received = metrics.heartbeatsReceived(clusterId, hb.sender());
         heartbeatsReceived.put(hb.sender(), received);
+        metrics.heartbeatsMissed(clusterId, hb.sender()); // the series exists from the start, at 0
       }
       received.increment();
-      dispatch(machine.onHeartbeat(hb, hb.path(), nanoClock.getAsLong()));
+      long now = nanoClock.getAsLong();
+      observe(hb, now);
+      dispatch(machine.onHeartbeat(hb, hb.path(), now));
     } else if (result instanceof DecodeResult.Rejected(var reason)) {
       metrics.heartbeatRejected(reason.name());
       log.debug("cluster={} dropped a datagram: {}", clusterId(), reason);
+    }
+  }
+
+  /** Feeds the per-peer metrics: round trips from echoes of our heartbeats, missed ones. */
+  private void observe(Heartbeat hb, long nowNanos) {
+    var echoes = hb.echoes();
+    for (int i = 0; i < echoes.size(); i++) {
+      if (echoes.get(i).peer().equals(self)) {
+        long rtt = peerStats.roundTripNanos(echoes.get(i), nowNanos);
+        if (rtt >= 0) {
+          Timer timer = roundTrips.get(hb.sender());
+          if (timer == null) {
+            timer = metrics.peerRoundTrip(clusterId, hb.sender());
+            roundTrips.put(hb.sender(), timer);
+          }
+          timer.record(rtt, TimeUnit.NANOSECONDS);
+        }
+      }
+    }
+    long missed = peerStats.missedBefore(hb, pathsOf.getOrDefault(hb.sender(), 1));
+    if (missed > 0) {
+      metrics.heartbeatsMissed(clusterId, hb.sender()).increment(missed);
     }
   }
 
@@ -219,9 +249,15 @@ final class ClusterRuntime {
     ProtocolConfig next = ProtocolConfigs.of(loaded, self);
     this.model = loaded.model();
     this.protocolConfig = next;
+    notePaths(next);
     codec.reconfigure(next);
     dispatch(machine.onConfig(next, nanoClock.getAsLong()));
     trackHealth();
+  }
+
+  private void notePaths(ProtocolConfig config) {
+    pathsOf.clear();
+    config.nodes().forEach(n -> pathsOf.put(n.name(), n.paths()));
   }
 
   /** Planned shutdown: hand every group over (make-before-break), then stop. Any thread. */
@@ -301,6 +337,7 @@ final class ClusterRuntime {
   private void send(Heartbeat hb) {
     byte[] bytes = codec.encode(hb);
     paths.send(hb.path(), bytes, bytes.length);
+    peerStats.sent(hb.sequence(), nanoClock.getAsLong());
     heartbeatsSent.increment();
   }
 
@@ -346,7 +383,8 @@ final class ClusterRuntime {
         hb.pingReach(),
         hb.keepaliveMillis(),
         hb.deadTimeMillis(),
-        entries);
+        entries,
+        hb.echoes());
   }
 
   private void schedule() {

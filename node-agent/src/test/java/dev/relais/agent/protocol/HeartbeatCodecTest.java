@@ -48,6 +48,33 @@ class HeartbeatCodecTest {
   }
 
   @Test
+  void echoesRoundTripAndEchoesOfUnknownNodesAreSkipped() {
+    var base = heartbeat(1);
+    var withEchoes =
+        new Heartbeat(
+            base.sender(),
+            base.bootEpoch(),
+            base.sequence(),
+            base.configGeneration(),
+            base.path(),
+            base.status(),
+            base.priority(),
+            base.pingReach(),
+            base.keepaliveMillis(),
+            base.deadTimeMillis(),
+            base.entries(),
+            List.of(new Echo("esclave", 41, 1_250), new Echo("intrus", 7, 3)));
+    var datagram = maitre.encode(withEchoes);
+    assertThat(datagram).hasSize(maitre.encodedLength(withEchoes));
+    var decoded = esclave.decode(datagram, 0, datagram.length);
+    assertThat(decoded)
+        .isInstanceOfSatisfying(
+            Accepted.class,
+            a ->
+                assertThat(a.heartbeat().echoes()).containsExactly(new Echo("esclave", 41, 1_250)));
+  }
+
+  @Test
   void decodesAtAnOffsetInsideALargerBuffer() {
     var sent = heartbeat(1);
     var buf = new byte[600];
@@ -80,10 +107,12 @@ class HeartbeatCodecTest {
   }
 
   @Test
-  void futureVersionIsBadVersion() {
-    var datagram = maitre.encode(heartbeat(1));
-    datagram[2] = 2;
-    assertThat(rejection(datagram)).isEqualTo(RejectReason.BAD_VERSION);
+  void otherVersionsAreBadVersion() {
+    for (int version : new int[] {HeartbeatCodec.VERSION - 1, HeartbeatCodec.VERSION + 1}) {
+      var datagram = maitre.encode(heartbeat(1));
+      datagram[2] = (byte) version;
+      assertThat(rejection(datagram)).isEqualTo(RejectReason.BAD_VERSION);
+    }
   }
 
   @Test

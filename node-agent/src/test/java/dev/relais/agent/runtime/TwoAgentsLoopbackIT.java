@@ -78,7 +78,10 @@ class TwoAgentsLoopbackIT {
         .contains("relais_vip_held{cluster=\"test/loop\",group=\"gateway\"} 1.0")
         .contains("relais_group_state{cluster=\"test/loop\",group=\"gateway\"} 2.0")
         .containsPattern(
-            "relais_heartbeats_received_total\\{cluster=\"test/loop\",peer=\"esclave\"} [1-9]");
+            "relais_heartbeats_received_total\\{cluster=\"test/loop\",peer=\"esclave\"} [1-9]")
+        .containsPattern(
+            "relais_peer_rtt_seconds_count\\{cluster=\"test/loop\",peer=\"esclave\"} [1-9]")
+        .contains("relais_heartbeats_missed_total{cluster=\"test/loop\",peer=\"esclave\"}");
     assertThat(metrics.get("esclave").scrape())
         .contains("relais_group_state{cluster=\"test/loop\",group=\"gateway\"} 1.0");
   }
