@@ -8,7 +8,7 @@
 #
 # tutorial: examples/tutorial.yaml (keepalive 2 s, deadtime 10 s: heartbeat's own timers).
 # default:  the same cluster with Relais' default timers (keepalive 1 s, deadtime 5 s).
-# fast:     examples/tutorial-fast.yaml (keepalive 5 ms, deadtime 25 ms).
+# fast:     examples/tutorial-fast.yaml (keepalive 5 ms, deadtime 20 ms).
 # Prints each step with what was expected, what was seen and the client's measured outage, and a
 # machine-readable RESULT line per step. Exits non-zero if any expectation fails. Everything it
 # creates (namespaces with a per-run prefix, processes it started) is removed even on failure or

@@ -89,7 +89,7 @@ class AgentConfigsTest {
         .isEqualTo("line 35: spec.heartbeat.keepaliveMs: '5.5' is not a whole number");
     assertThat(reason(text.replace("policy: Auto", "policy: auto")))
         .isEqualTo("line 39: spec.failback.policy: 'auto' is not one of [Auto, Never, Delayed]");
-    assertThat(reason(text.replace("deadTimeMs: 25", "deadTimeMs: 25\n    deadTimeMs: 30")))
+    assertThat(reason(text.replace("deadTimeMs: 20", "deadTimeMs: 20\n    deadTimeMs: 30")))
         .isEqualTo("line 37: spec.heartbeat.deadTimeMs: given twice");
     assertThat(reason(text.replace("addresses: [\"192.168.200.12\"]", "addresses: 192.168.200.12")))
         .isEqualTo("line 23: spec.nodes[1].addresses: expected a list, got a single value");

@@ -348,7 +348,7 @@ public final class ProtocolMachine {
     long deadTime = timing.deadTime().toNanos();
     if (entries.isEmpty()
         && keepalive < QUIET_INTERVAL_MAX
-        && nowNanos - calmSinceNanos >= timing.deadTime().toNanos()) {
+        && nowNanos - calmSinceNanos >= deadTime) {
       interval = Math.max(keepalive, Math.min(10 * keepalive, QUIET_INTERVAL_MAX));
       deadTime = Math.max(deadTime, QUIET_TOLERANCE * interval);
     }
