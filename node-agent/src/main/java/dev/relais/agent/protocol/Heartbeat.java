@@ -36,34 +36,6 @@ public record Heartbeat(
     }
   }
 
-  /** A heartbeat that echoes nothing. */
-  public Heartbeat(
-      String sender,
-      long bootEpoch,
-      long sequence,
-      long configGeneration,
-      int path,
-      NodeStatus status,
-      int priority,
-      int pingReach,
-      int keepaliveMillis,
-      int deadTimeMillis,
-      List<GroupEntry> entries) {
-    this(
-        sender,
-        bootEpoch,
-        sequence,
-        configGeneration,
-        path,
-        status,
-        priority,
-        pingReach,
-        keepaliveMillis,
-        deadTimeMillis,
-        entries,
-        List.of());
-  }
-
   /** The sender's advertised deadTime in nanoseconds (unsigned millis on the wire). */
   public long deadTimeNanos() {
     return Integer.toUnsignedLong(deadTimeMillis) * 1_000_000L;

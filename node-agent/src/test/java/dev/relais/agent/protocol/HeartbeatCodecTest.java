@@ -19,7 +19,18 @@ class HeartbeatCodecTest {
 
   private static Heartbeat heartbeat(long bootEpoch, long sequence, List<GroupEntry> entries) {
     return new Heartbeat(
-        "maitre", bootEpoch, sequence, 7, 0, NodeStatus.ACTIVE, 200, 3, 2000, 10_000, entries);
+        "maitre",
+        bootEpoch,
+        sequence,
+        7,
+        0,
+        NodeStatus.ACTIVE,
+        200,
+        3,
+        2000,
+        10_000,
+        entries,
+        List.of());
   }
 
   private static Heartbeat heartbeat(long sequence) {
@@ -174,7 +185,9 @@ class HeartbeatCodecTest {
         new HeartbeatCodec(
             TestConfigs.withNodes(
                 config, List.of(config.nodes().get(0), new NodeSpec("intrus", 1, 1))));
-    var hb = new Heartbeat("intrus", 1, 1, 1, 0, NodeStatus.ACTIVE, 1, 0, 2000, 10_000, List.of());
+    var hb =
+        new Heartbeat(
+            "intrus", 1, 1, 1, 0, NodeStatus.ACTIVE, 1, 0, 2000, 10_000, List.of(), List.of());
     assertThat(rejection(stranger.encode(hb))).isEqualTo(RejectReason.UNKNOWN_NODE);
   }
 

@@ -13,7 +13,18 @@ class MembershipTest {
 
   private static Heartbeat from(String sender, long seq, int path, int deadTimeMillis) {
     return new Heartbeat(
-        sender, 1, seq, 1, path, NodeStatus.ACTIVE, 100, 0, 2000, deadTimeMillis, List.of());
+        sender,
+        1,
+        seq,
+        1,
+        path,
+        NodeStatus.ACTIVE,
+        100,
+        0,
+        2000,
+        deadTimeMillis,
+        List.of(),
+        List.of());
   }
 
   private static Membership twoPaths() {

@@ -26,7 +26,8 @@ class ProtocolMachineTest {
         0,
         2000,
         10_000,
-        List.of(entries));
+        List.of(entries),
+        List.of());
   }
 
   private static boolean acquires(List<? extends Effect> effects) {
@@ -155,7 +156,8 @@ class ProtocolMachineTest {
         0,
         5,
         25,
-        List.of(GroupEntry.claim("vip", 1)));
+        List.of(GroupEntry.claim("vip", 1)),
+        List.of());
   }
 
   @Test

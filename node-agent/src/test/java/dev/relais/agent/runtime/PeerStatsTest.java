@@ -13,7 +13,18 @@ class PeerStatsTest {
 
   private static Heartbeat from(long bootEpoch, long sequence, int path) {
     return new Heartbeat(
-        "esclave", bootEpoch, sequence, 1, path, NodeStatus.ACTIVE, 100, 0, 5, 25, List.of());
+        "esclave",
+        bootEpoch,
+        sequence,
+        1,
+        path,
+        NodeStatus.ACTIVE,
+        100,
+        0,
+        5,
+        25,
+        List.of(),
+        List.of());
   }
 
   @Test

@@ -84,7 +84,8 @@ public class CodecBenchmark {
         List.of(
             GroupEntry.claim("vip-lan", 12),
             GroupEntry.claim("vip-wan", 9),
-            GroupEntry.offer("vip-wan", 10, "esclave")));
+            GroupEntry.offer("vip-wan", 10, "esclave")),
+        List.of());
   }
 
   @Setup
