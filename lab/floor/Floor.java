@@ -12,14 +12,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The same floor as floor.c on the agent's stack (JDK 25, netty epoll, the launcher's JVM flags):
- * one event loop sending a 120-byte datagram to a peer on 127.0.0.1 every PERIOD_US and reading
- * what the peer sends. No protocol, no crypto. Usage: Floor PORT PEER_PORT PERIOD_US
+ * one event loop sending a 120-byte datagram to PEER_ADDR:PEER_PORT every PERIOD_US and reading
+ * what the peer sends. No protocol, no crypto. Usage: Floor PORT PEER_ADDR PEER_PORT PERIOD_US
  */
 public class Floor {
   public static void main(String[] args) throws Exception {
     int port = Integer.parseInt(args[0]);
-    int peer = Integer.parseInt(args[1]);
-    long periodUs = Long.parseLong(args[2]);
+    var to = new InetSocketAddress(args[1], Integer.parseInt(args[2]));
+    long periodUs = Long.parseLong(args[3]);
     var group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
     byte[] scratch = new byte[2048];
     Channel ch =
@@ -34,10 +34,9 @@ public class Floor {
                     b.getBytes(b.readerIndex(), scratch, 0, Math.min(b.readableBytes(), 2048));
                   }
                 })
-            .bind(new InetSocketAddress("127.0.0.1", port))
+            .bind(new InetSocketAddress("0.0.0.0", port))
             .sync()
             .channel();
-    var to = new InetSocketAddress("127.0.0.1", peer);
     byte[] payload = new byte[120];
     ch.eventLoop()
         .scheduleAtFixedRate(

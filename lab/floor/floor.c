@@ -1,7 +1,7 @@
 // The cost floor of a heartbeat loop on this machine, in C: one epoll loop that sends a 120-byte
-// UDP datagram to a peer on 127.0.0.1 every PERIOD_US (timerfd) and reads what the peer sends.
+// UDP datagram to PEER_ADDR:PEER_PORT every PERIOD_US (timerfd) and reads what the peer sends.
 // Used by lab/floor/floor.sh; no protocol, no crypto: the least any daemon can spend per event.
-//   floor PORT PEER_PORT PERIOD_US
+//   floor PORT PEER_ADDR PEER_PORT PERIOD_US
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,16 +10,16 @@
 #include <unistd.h>
 
 int main(int argc, char **argv) {
-  if (argc != 4) {
-    fprintf(stderr, "usage: floor PORT PEER_PORT PERIOD_US\n");
+  if (argc != 5) {
+    fprintf(stderr, "usage: floor PORT PEER_ADDR PEER_PORT PERIOD_US\n");
     return 2;
   }
-  int port = atoi(argv[1]), peer = atoi(argv[2]);
-  long us = atol(argv[3]);
+  int port = atoi(argv[1]), peer = atoi(argv[3]);
+  long us = atol(argv[4]);
   int s = socket(AF_INET, SOCK_DGRAM, 0);
   struct sockaddr_in me = {0};
   me.sin_family = AF_INET;
-  me.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  me.sin_addr.s_addr = htonl(INADDR_ANY);
   me.sin_port = htons(port);
   if (bind(s, (struct sockaddr *)&me, sizeof me) != 0) {
     perror("bind");
@@ -27,6 +27,10 @@ int main(int argc, char **argv) {
   }
   struct sockaddr_in to = me;
   to.sin_port = htons(peer);
+  if (inet_pton(AF_INET, argv[2], &to.sin_addr) != 1) {
+    fprintf(stderr, "floor: bad PEER_ADDR %s\n", argv[2]);
+    return 2;
+  }
   int t = timerfd_create(CLOCK_MONOTONIC, 0);
   struct itimerspec every = {{us / 1000000, (us % 1000000) * 1000}, {us / 1000000, (us % 1000000) * 1000}};
   timerfd_settime(t, 0, &every, NULL);
