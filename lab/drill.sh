@@ -101,18 +101,9 @@ trap 'echo; echo "drill: interrupted"; exit 130' INT TERM
 now_ms() { date +%s%3N; }
 
 # ---- the LAN: a bridge in its own namespace, one veth per host, enp0s3 inside each host ----
-ip netns add "$lan"
-ip -n "$lan" link add br0 type bridge
-ip -n "$lan" link set br0 up
-for node in client maitre esclave; do
-  ns=${NS[$node]}
-  ip netns add "$ns"
-  ip -n "$lan" link add "v-$node" type veth peer name enp0s3 netns "$ns"
-  ip -n "$lan" link set "v-$node" master br0 up
-  ip -n "$ns" link set lo up
-  ip -n "$ns" addr add "${ADDR[$node]}/24" dev enp0s3
-  ip -n "$ns" link set enp0s3 up
-done
+. "$root/lab/lib/lan.sh"
+lan_up "$lan" "${NS[client]}" "${ADDR[client]}" "${NS[maitre]}" "${ADDR[maitre]}" \
+  "${NS[esclave]}" "${ADDR[esclave]}"
 
 start_agent() {
   local node=$1

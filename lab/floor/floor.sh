@@ -48,17 +48,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-ip netns add "${prefix}lan"
-ip -n "${prefix}lan" link add br0 type bridge
-ip -n "${prefix}lan" link set br0 up
-for node in maitre esclave; do
-  ip netns add "${NS[$node]}"
-  ip -n "${prefix}lan" link add "v-$node" type veth peer name enp0s3 netns "${NS[$node]}"
-  ip -n "${prefix}lan" link set "v-$node" master br0 up
-  ip -n "${NS[$node]}" link set lo up
-  ip -n "${NS[$node]}" addr add "${ADDR[$node]}/24" dev enp0s3
-  ip -n "${NS[$node]}" link set enp0s3 up
-done
+. "$root/lab/lib/lan.sh"
+lan_up "${prefix}lan" "${NS[maitre]}" "${ADDR[maitre]}" "${NS[esclave]}" "${ADDR[esclave]}"
 
 gcc -O2 -o "$work/floor" "$root/lab/floor/floor.c"
 cp="$(ls "$root"/node-agent/target/lib/*.jar | tr '\n' :)"
