@@ -54,57 +54,59 @@ final class RouteSocket implements AutoCloseable {
 
   /** Sends one request built for a fresh sequence number and waits for its ACK or error. */
   NetlinkMessages.Ack request(IntFunction<ByteBuffer> build) throws ErrnoException {
-    int seq = ++sequence;
-    socket.sendTo(build.apply(seq), KERNEL);
-    while (true) {
-      buffer.clear();
-      if (socket.receive(buffer) < 0) {
-        throw new ErrnoException("netlink reply", ETIMEDOUT);
-      }
-      buffer.flip();
-      while (buffer.remaining() >= NetlinkMessages.HEADER) {
-        int at = buffer.position();
-        int length = buffer.getInt(at);
-        int type = buffer.getShort(at + 4) & 0xFFFF;
-        if (length < NetlinkMessages.HEADER) {
-          break;
-        }
-        if (type == NetlinkMessages.NLMSG_ERROR && buffer.getInt(at + 8) == seq) {
-          return NetlinkMessages.parseError(buffer);
-        }
-        buffer.position(Math.min(buffer.limit(), at + NetlinkMessages.align(length)));
-      }
-    }
+    return exchange(
+        "netlink reply",
+        build,
+        (type, at, length) ->
+            type == NetlinkMessages.NLMSG_ERROR ? NetlinkMessages.parseError(buffer) : null);
   }
 
   /** Sends a dump request and hands each reply message (positioned at its header) to sink. */
   void dump(IntFunction<ByteBuffer> build, Consumer<ByteBuffer> sink) throws ErrnoException {
+    exchange(
+        "netlink dump",
+        build,
+        (type, at, length) -> {
+          if (type == NetlinkMessages.NLMSG_DONE) {
+            return Boolean.TRUE;
+          }
+          if (type == NetlinkMessages.NLMSG_ERROR) {
+            throw new ErrnoException("netlink dump", NetlinkMessages.parseError(buffer).errno());
+          }
+          ByteBuffer message = buffer.duplicate().order(ByteOrder.nativeOrder());
+          message.limit(at + length).position(at);
+          sink.accept(message);
+          return null;
+        });
+  }
+
+  /** One reply message to our request, the buffer positioned at its header. */
+  private interface Reply<T> {
+    /** Returns the exchange's result, or null to read on. */
+    T onMessage(int type, int at, int length) throws ErrnoException;
+  }
+
+  private <T> T exchange(String what, IntFunction<ByteBuffer> build, Reply<T> reply)
+      throws ErrnoException {
     int seq = ++sequence;
     socket.sendTo(build.apply(seq), KERNEL);
     while (true) {
       buffer.clear();
       if (socket.receive(buffer) < 0) {
-        throw new ErrnoException("netlink dump", ETIMEDOUT);
+        throw new ErrnoException(what, ETIMEDOUT);
       }
       buffer.flip();
       while (buffer.remaining() >= NetlinkMessages.HEADER) {
         int at = buffer.position();
         int length = buffer.getInt(at);
-        int type = buffer.getShort(at + 4) & 0xFFFF;
         if (length < NetlinkMessages.HEADER) {
           break;
         }
         if (buffer.getInt(at + 8) == seq) {
-          if (type == NetlinkMessages.NLMSG_DONE) {
-            return;
+          T result = reply.onMessage(buffer.getShort(at + 4) & 0xFFFF, at, length);
+          if (result != null) {
+            return result;
           }
-          if (type == NetlinkMessages.NLMSG_ERROR) {
-            NetlinkMessages.Ack ack = NetlinkMessages.parseError(buffer);
-            throw new ErrnoException("netlink dump", ack.errno());
-          }
-          ByteBuffer message = buffer.duplicate().order(ByteOrder.nativeOrder());
-          message.limit(at + length).position(at);
-          sink.accept(message);
         }
         buffer.position(Math.min(buffer.limit(), at + NetlinkMessages.align(length)));
       }
