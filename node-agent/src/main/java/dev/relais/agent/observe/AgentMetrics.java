@@ -70,6 +70,17 @@ public final class AgentMetrics {
                 .register(registry));
   }
 
+  /** How late the event loop ran this cluster's timers: this node's share of any false failover. */
+  public Timer eventLoopDelay(String cluster) {
+    return timers.computeIfAbsent(
+        "delay," + cluster,
+        k ->
+            Timer.builder("relais_event_loop_delay")
+                .description("How late the event loop ran a protocol timer past its deadline")
+                .tags("cluster", cluster)
+                .register(registry));
+  }
+
   /** Heartbeats of a peer that never arrived (gaps in its sequence numbers). */
   public Counter heartbeatsMissed(String cluster, String peer) {
     return counter("relais_heartbeats_missed", "cluster", cluster, "peer", peer);

@@ -77,6 +77,9 @@ final class ClusterRuntime {
   private ScheduledFuture<?> tick;
   private ScheduledFuture<?> pinger;
   private long tickAtNanos = Long.MAX_VALUE;
+  private final LoopDelay loopDelay;
+  // How long peers wait past a missed heartbeat of ours: advertised deadTime less keepalive.
+  private long slackNanos;
   private Health health = Health.healthy();
   private final Map<String, Integer> withheld = new HashMap<>();
   private int withholdGeneration;
@@ -96,6 +99,9 @@ final class ClusterRuntime {
     this.log = log;
     this.clusterId = loaded.model().clusterId();
     this.heartbeatsSent = metrics.heartbeatsSent(clusterId);
+    this.loopDelay = new LoopDelay(metrics.eventLoopDelay(clusterId));
+    this.slackNanos =
+        loaded.model().timing().deadTime().minus(loaded.model().timing().keepalive()).toNanos();
     this.loop = loop;
     this.nanoClock = nanoClock;
     this.dataplane = dataplane;
@@ -280,9 +286,30 @@ final class ClusterRuntime {
   }
 
   private void onTick() {
+    long now = nanoClock.getAsLong();
+    LoopDelay.Late late = loopDelay.onTimer(now - tickAtNanos, now, slackNanos);
+    if (late != null) warnLate(late);
     tick = null;
     tickAtNanos = Long.MAX_VALUE;
-    dispatch(machine.onTick(nanoClock.getAsLong()));
+    dispatch(machine.onTick(now));
+  }
+
+  private void warnLate(LoopDelay.Late late) {
+    log.warn(
+        "cluster={} node={} event loop ran {} ms late, longer than peers wait past a missed"
+            + " heartbeat ({} ms): something held the agent back (a busy CPU, the kernel, a"
+            + " JVM pause, a stopped process) and peers may have declared this node dead{}",
+        clusterId,
+        self,
+        late.lateNanos() / 1_000_000,
+        late.slackNanos() / 1_000_000,
+        late.suppressed() == 0
+            ? ""
+            : " ("
+                + late.suppressed()
+                + " more in the last 10 s, the worst "
+                + late.worstSuppressedNanos() / 1_000_000
+                + " ms)");
   }
 
   private void dispatch(List<Effect> effects) {
@@ -335,6 +362,7 @@ final class ClusterRuntime {
   }
 
   private void send(Heartbeat hb) {
+    slackNanos = (hb.deadTimeMillis() - hb.keepaliveMillis()) * 1_000_000L;
     byte[] bytes = codec.encode(hb);
     paths.send(hb.path(), bytes, bytes.length);
     peerStats.sent(hb.sequence(), nanoClock.getAsLong());

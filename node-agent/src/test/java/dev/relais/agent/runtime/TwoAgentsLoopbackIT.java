@@ -81,7 +81,9 @@ class TwoAgentsLoopbackIT {
             "relais_heartbeats_received_total\\{cluster=\"test/loop\",peer=\"esclave\"} [1-9]")
         .containsPattern(
             "relais_peer_rtt_seconds_count\\{cluster=\"test/loop\",peer=\"esclave\"} [1-9]")
-        .contains("relais_heartbeats_missed_total{cluster=\"test/loop\",peer=\"esclave\"}");
+        .contains("relais_heartbeats_missed_total{cluster=\"test/loop\",peer=\"esclave\"}")
+        .containsPattern("relais_event_loop_delay_seconds_count\\{cluster=\"test/loop\"} [1-9]")
+        .contains("relais_event_loop_delay_seconds_max{cluster=\"test/loop\"}");
     assertThat(metrics.get("esclave").scrape())
         .contains("relais_group_state{cluster=\"test/loop\",group=\"gateway\"} 1.0");
   }
