@@ -16,7 +16,8 @@
 # --idle S: after start, measure each agent's CPU (% of one core) and RSS over S idle seconds.
 # --capture: keep a pcap of ARP and ICMP on the client's interface (with KEEP_LOGS=1).
 # --soak S: instead of the failover steps, load one core fully for S seconds with a competing
-#           process while the client pings, and count ownership changes (all of them are false).
+#           process while the client pings, and count ownership changes (all of them are false)
+#           and the agents' warnings that their event loop ran later than peers wait.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 profile=tutorial
@@ -241,6 +242,9 @@ if [ "$soak" -gt 0 ]; then
   kill "$hog_pid"; hog_pid=""
   t1=$(now_ms)
   changes=$(( $(cat "$work"/*.log | grep -c "to=MASTER" || true) - transitions_before ))
+  late=$(cat "$work"/*.log | grep -c "event loop ran" || true)
+  say "    the agents warned $late time(s) that their event loop ran later than peers wait"
+  echo "RESULT step=soak-loop late_warnings=$late"
   check soak "0 ownership changes, VIP on maitre" "$changes ownership changes, $(where_vip | sed 's/ as .*//; s/VIP [0-9.]* on /VIP on /')" "$(outage_ms "$t0" "$t1")" "$(lost_probes "$t0" "$t1")"
   [ "$failures" -eq 0 ] || exit 1
   exit 0
