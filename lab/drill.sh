@@ -32,7 +32,7 @@ while [ $# -gt 0 ]; do
     --idle) idle=$2; shift 2 ;;
     --soak) soak=$2; shift 2 ;;
     --capture) capture=1; shift ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) awk 'NR > 1 && /^#/ { print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "drill: unknown argument $1" >&2; exit 2 ;;
   esac
 done
