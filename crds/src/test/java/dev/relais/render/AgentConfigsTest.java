@@ -77,27 +77,50 @@ class AgentConfigsTest {
     }
   }
 
+  private static int line(String text, String needle) {
+    int at = text.indexOf(needle);
+    assertThat(at).as(needle).isNotNegative();
+    return 1 + (int) text.substring(0, at).chars().filter(c -> c == '\n').count();
+  }
+
   @Test
   void mistakesNameTheLineAndTheField() throws IOException {
     String text = example("tutorial-fast");
+    // Line numbers of the example's own lines, so its comments can change.
+    int keepalive = line(text, "keepaliveMs: 5");
     assertThat(reason(text.replace("keepaliveMs: 5", "keepaliveMS: 5")))
-        .startsWith("line 35: spec.heartbeat.keepaliveMS: unknown field (known: deadTimeMs,")
+        .startsWith(
+            "line " + keepalive + ": spec.heartbeat.keepaliveMS: unknown field (known: deadTimeMs,")
         .contains("keepaliveMs");
     assertThat(reason(text.replace("keepaliveMs: 5", "keepaliveMs: fast")))
-        .isEqualTo("line 35: spec.heartbeat.keepaliveMs: 'fast' is not a whole number");
+        .isEqualTo(
+            "line " + keepalive + ": spec.heartbeat.keepaliveMs: 'fast' is not a whole number");
     assertThat(reason(text.replace("keepaliveMs: 5", "keepaliveMs: 5.5")))
-        .isEqualTo("line 35: spec.heartbeat.keepaliveMs: '5.5' is not a whole number");
+        .isEqualTo(
+            "line " + keepalive + ": spec.heartbeat.keepaliveMs: '5.5' is not a whole number");
     assertThat(reason(text.replace("policy: Auto", "policy: auto")))
-        .isEqualTo("line 39: spec.failback.policy: 'auto' is not one of [Auto, Never, Delayed]");
+        .isEqualTo(
+            "line "
+                + line(text, "policy: Auto")
+                + ": spec.failback.policy: 'auto' is not one of [Auto, Never, Delayed]");
     assertThat(reason(text.replace("deadTimeMs: 20", "deadTimeMs: 20\n    deadTimeMs: 30")))
-        .isEqualTo("line 37: spec.heartbeat.deadTimeMs: given twice");
+        .isEqualTo(
+            "line "
+                + (line(text, "deadTimeMs: 20") + 1)
+                + ": spec.heartbeat.deadTimeMs: given twice");
     assertThat(reason(text.replace("addresses: [\"192.168.200.12\"]", "addresses: 192.168.200.12")))
-        .isEqualTo("line 23: spec.nodes[1].addresses: expected a list, got a single value");
+        .isEqualTo(
+            "line "
+                + line(text, "addresses: [\"192.168.200.12\"]")
+                + ": spec.nodes[1].addresses: expected a list, got a single value");
     assertThat(reason(text.replace("kind: RouterCluster", "kind: RouterCluster\nfoo: bar")))
-        .isEqualTo("line 14: foo: unknown field (known: apiVersion, kind, metadata, spec, status)");
+        .isEqualTo(
+            "line "
+                + (line(text, "kind: RouterCluster") + 1)
+                + ": foo: unknown field (known: apiVersion, kind, metadata, spec, status)");
     assertThat(reason(text.replace("    keepaliveMs: 5", "\tkeepaliveMs: 5")))
         .startsWith("not valid YAML: ")
-        .contains("line 35, column 1");
+        .contains("line " + keepalive + ", column 1");
     assertThat(reason("kind: ConfigMap\napiVersion: v1\n"))
         .isEqualTo("document 1: kind 'ConfigMap' is neither RouterCluster nor Secret");
   }
