@@ -157,7 +157,7 @@ class AgentConfigsTest {
           new ProcessBuilder(
                   Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                   "-Xshare:off",
-                  "-Xlog:class+load:file=" + log,
+                  "-Xlog:class+load:file=" + log + "::filecount=0",
                   "-cp",
                   System.getProperty("java.class.path"),
                   ReadOnce.class.getName(),
@@ -166,8 +166,12 @@ class AgentConfigsTest {
               .start();
       assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
       assertThat(p.exitValue()).isZero();
+      List<String> lines = Files.readAllLines(log);
+      assertThat(lines)
+          .as("the class log shows the reading")
+          .anyMatch(l -> l.contains("YamlBinder"));
       List<String> loaded =
-          Files.readAllLines(log).stream()
+          lines.stream()
               .filter(l -> l.contains("com.fasterxml.jackson.") || l.contains("io.fabric8."))
               // Annotation types, loaded when the binder reads @JsonProperty: a few small classes.
               .filter(l -> !l.contains("com.fasterxml.jackson.annotation."))
