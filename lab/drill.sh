@@ -296,6 +296,8 @@ if [ "$failures" -eq 0 ]; then
   say "drill passed: every step as the tutorial tells it"
 else
   say "drill FAILED: $failures step(s) differ (run with KEEP_LOGS=1 to keep the agents' logs)"
+  late=$(cat "$work"/*.log | grep -c "event loop ran" || true)
+  [ "$late" -gt 0 ] && echo "the agents warned $late time(s) that their event loop ran later than peers wait: this host held them back (a false failover then is the host's, and flap damping may hold the next failback)"
   for node in maitre esclave; do [ -f "$work/$node.log" ] && { echo "--- $node.log (last 20 lines)"; tail -20 "$work/$node.log"; }; done
   exit 1
 fi
