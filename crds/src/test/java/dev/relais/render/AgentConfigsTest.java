@@ -77,50 +77,45 @@ class AgentConfigsTest {
     }
   }
 
-  private static int line(String text, String needle) {
+  /**
+   * "line N": where the example holds {@code needle}, plus {@code below} for a line added under.
+   */
+  private static String line(String text, String needle, int below) {
     int at = text.indexOf(needle);
     assertThat(at).as(needle).isNotNegative();
-    return 1 + (int) text.substring(0, at).chars().filter(c -> c == '\n').count();
+    return "line " + (1 + below + text.substring(0, at).chars().filter(c -> c == '\n').count());
   }
 
   @Test
   void mistakesNameTheLineAndTheField() throws IOException {
     String text = example("tutorial-fast");
     // Line numbers of the example's own lines, so its comments can change.
-    int keepalive = line(text, "keepaliveMs: 5");
+    String keepalive = line(text, "keepaliveMs: 5", 0);
     assertThat(reason(text.replace("keepaliveMs: 5", "keepaliveMS: 5")))
-        .startsWith(
-            "line " + keepalive + ": spec.heartbeat.keepaliveMS: unknown field (known: deadTimeMs,")
+        .startsWith(keepalive + ": spec.heartbeat.keepaliveMS: unknown field (known: deadTimeMs,")
         .contains("keepaliveMs");
     assertThat(reason(text.replace("keepaliveMs: 5", "keepaliveMs: fast")))
-        .isEqualTo(
-            "line " + keepalive + ": spec.heartbeat.keepaliveMs: 'fast' is not a whole number");
+        .isEqualTo(keepalive + ": spec.heartbeat.keepaliveMs: 'fast' is not a whole number");
     assertThat(reason(text.replace("keepaliveMs: 5", "keepaliveMs: 5.5")))
-        .isEqualTo(
-            "line " + keepalive + ": spec.heartbeat.keepaliveMs: '5.5' is not a whole number");
+        .isEqualTo(keepalive + ": spec.heartbeat.keepaliveMs: '5.5' is not a whole number");
     assertThat(reason(text.replace("policy: Auto", "policy: auto")))
         .isEqualTo(
-            "line "
-                + line(text, "policy: Auto")
+            line(text, "policy: Auto", 0)
                 + ": spec.failback.policy: 'auto' is not one of [Auto, Never, Delayed]");
     assertThat(reason(text.replace("deadTimeMs: 20", "deadTimeMs: 20\n    deadTimeMs: 30")))
+        .isEqualTo(line(text, "deadTimeMs: 20", 1) + ": spec.heartbeat.deadTimeMs: given twice");
+    String peerAddresses = "addresses: [\"192.168.200.12\"]";
+    assertThat(reason(text.replace(peerAddresses, "addresses: 192.168.200.12")))
         .isEqualTo(
-            "line "
-                + (line(text, "deadTimeMs: 20") + 1)
-                + ": spec.heartbeat.deadTimeMs: given twice");
-    assertThat(reason(text.replace("addresses: [\"192.168.200.12\"]", "addresses: 192.168.200.12")))
-        .isEqualTo(
-            "line "
-                + line(text, "addresses: [\"192.168.200.12\"]")
+            line(text, peerAddresses, 0)
                 + ": spec.nodes[1].addresses: expected a list, got a single value");
     assertThat(reason(text.replace("kind: RouterCluster", "kind: RouterCluster\nfoo: bar")))
         .isEqualTo(
-            "line "
-                + (line(text, "kind: RouterCluster") + 1)
+            line(text, "kind: RouterCluster", 1)
                 + ": foo: unknown field (known: apiVersion, kind, metadata, spec, status)");
     assertThat(reason(text.replace("    keepaliveMs: 5", "\tkeepaliveMs: 5")))
         .startsWith("not valid YAML: ")
-        .contains("line " + keepalive + ", column 1");
+        .contains(keepalive + ", column 1");
     assertThat(reason("kind: ConfigMap\napiVersion: v1\n"))
         .isEqualTo("document 1: kind 'ConfigMap' is neither RouterCluster nor Secret");
   }
