@@ -210,6 +210,9 @@ settled() {
 wait_for settled "$settle" || true
 check start "VIP $VIP on maitre as enp0s3:0" "$(where_vip)" ""
 
+# How often the agents warned that their event loop ran later than peers wait.
+late_warnings() { cat "$work"/*.log | grep -c "event loop ran" || true; }
+
 # CPU ticks (utime + stime) of a process, and its RSS in kB.
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
@@ -242,7 +245,7 @@ if [ "$soak" -gt 0 ]; then
   kill "$hog_pid"; hog_pid=""
   t1=$(now_ms)
   changes=$(( $(cat "$work"/*.log | grep -c "to=MASTER" || true) - transitions_before ))
-  late=$(cat "$work"/*.log | grep -c "event loop ran" || true)
+  late=$(late_warnings)
   say "    the agents warned $late time(s) that their event loop ran later than peers wait"
   echo "RESULT step=soak-loop late_warnings=$late"
   check soak "0 ownership changes, VIP on maitre" "$changes ownership changes, $(where_vip | sed 's/ as .*//; s/VIP [0-9.]* on /VIP on /')" "$(outage_ms "$t0" "$t1")" "$(lost_probes "$t0" "$t1")"
@@ -296,7 +299,7 @@ if [ "$failures" -eq 0 ]; then
   say "drill passed: every step as the tutorial tells it"
 else
   say "drill FAILED: $failures step(s) differ (run with KEEP_LOGS=1 to keep the agents' logs)"
-  late=$(cat "$work"/*.log | grep -c "event loop ran" || true)
+  late=$(late_warnings)
   [ "$late" -gt 0 ] && echo "the agents warned $late time(s) that their event loop ran later than peers wait: this host held them back (a false failover then is the host's, and flap damping may hold the next failback)"
   for node in maitre esclave; do [ -f "$work/$node.log" ] && { echo "--- $node.log (last 20 lines)"; tail -20 "$work/$node.log"; }; done
   exit 1
