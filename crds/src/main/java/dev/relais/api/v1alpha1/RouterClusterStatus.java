@@ -24,6 +24,11 @@ public class RouterClusterStatus {
   @JsonPropertyDescription("The node holding the first VIP group, for kubectl get.")
   public String activeNode;
 
+  @JsonPropertyDescription(
+      "The config revision agents should run (relais.dev/config-revision of the rendered"
+          + " Secret); nodes on another one are listed in the Degraded condition.")
+  public String configRevision;
+
   @JsonPropertyDescription("Per VIP group, who holds it.")
   public List<VipGroupStatus> vipGroups = new ArrayList<>();
 
@@ -31,8 +36,9 @@ public class RouterClusterStatus {
   public List<NodeStatus> nodes = new ArrayList<>();
 
   @JsonPropertyDescription(
-      "Ready (kstatus: True when every VIP group has one owner on the current generation),"
-          + " Degraded, SplitBrain, ConfigInvalid.")
+      "Ready (every VIP group has exactly one owner and every reachable node runs the current"
+          + " revision), Degraded, SplitBrain, ConfigInvalid, Conflict, and kstatus' Reconciling"
+          + " and Stalled.")
   public List<Condition> conditions = new ArrayList<>();
 
   @JsonPropertyDescription("The last time a VIP group changed hands.")
