@@ -1,0 +1,412 @@
+package dev.relais.operator.reconciler;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.relais.api.v1alpha1.NodeSpec;
+import dev.relais.api.v1alpha1.NodeStatus;
+import dev.relais.api.v1alpha1.RouterCluster;
+import dev.relais.api.v1alpha1.RouterClusterSpec;
+import dev.relais.api.v1alpha1.RouterClusterStatus;
+import dev.relais.api.v1alpha1.RouterNodeState;
+import dev.relais.operator.config.ClusterConflicts;
+import dev.relais.operator.config.ConfigPlanner;
+import dev.relais.operator.observe.OperatorMetrics;
+import dev.relais.operator.status.ClusterEvent;
+import dev.relais.operator.status.StatusAggregator;
+import dev.relais.render.ConfigObjects;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.security.SecureRandom;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wires I/O to the pure parts: reads the cluster, its auth Secret, the Nodes' standby labels, its
+ * rendered config and node states from informer caches; {@link ConfigPlanner} decides what agents
+ * run, {@link StatusAggregator} what status says; this writes the differences. Never on the
+ * failover path: agents keep running their last config whatever happens here.
+ */
+public final class RouterClusterReconciler
+    implements Reconciler<RouterCluster>, Cleaner<RouterCluster> {
+  private static final Logger LOG = LoggerFactory.getLogger(RouterClusterReconciler.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  static final String AUTH_INDEX = "auth-secret";
+  static final String NODE_INDEX = "node";
+
+  private final OperatorSettings settings;
+  private final OperatorMetrics metrics;
+  private final SecureRandom random = new SecureRandom();
+  private final Map<String, ClaimsAt> claims = new ConcurrentHashMap<>();
+  private IndexerResourceCache<RouterCluster> primaries;
+  private InformerEventSource<Secret, RouterCluster> rendered;
+  private InformerEventSource<Secret, RouterCluster> authSecrets;
+  private InformerEventSource<RouterNodeState, RouterCluster> nodeStates;
+  private InformerEventSource<Node, RouterCluster> standbyNodes;
+
+  public RouterClusterReconciler(OperatorSettings settings, OperatorMetrics metrics) {
+    this.settings = settings;
+    this.metrics = metrics;
+  }
+
+  private record ClaimsAt(String resourceVersion, ClusterConflicts.Claims claims) {}
+
+  @Override
+  public List<EventSource<?, RouterCluster>> prepareEventSources(
+      EventSourceContext<RouterCluster> context) {
+    primaries = context.getPrimaryCache();
+    primaries.addIndexer(
+        AUTH_INDEX,
+        rc ->
+            rc.getSpec() == null || rc.getSpec().authSecretRef == null
+                ? List.of()
+                : List.of(rc.getMetadata().getNamespace() + "/" + rc.getSpec().authSecretRef.name));
+    primaries.addIndexer(
+        NODE_INDEX,
+        rc ->
+            rc.getSpec() == null || rc.getSpec().nodes == null
+                ? List.of()
+                : rc.getSpec().nodes.stream()
+                    .map(n -> n.name)
+                    .filter(Objects::nonNull)
+                    .distinct()
+                    .toList());
+    rendered =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Secret.class, RouterCluster.class)
+                .withName("rendered-configs")
+                .withNamespaces(Set.of(settings.releaseNamespace()))
+                .withLabelSelector(ConfigObjects.COMPONENT_LABEL + "=" + ConfigObjects.AGENT_CONFIG)
+                .withSecondaryToPrimaryMapper(s -> fromAnnotation(s.getMetadata().getAnnotations()))
+                .build(),
+            context);
+    nodeStates =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(RouterNodeState.class, RouterCluster.class)
+                .withName("node-states")
+                .withNamespaces(Set.of(settings.releaseNamespace()))
+                .withSecondaryToPrimaryMapper(
+                    s -> s.getSpec() == null ? Set.of() : parse(s.getSpec().cluster))
+                .build(),
+            context);
+    var auth =
+        InformerEventSourceConfiguration.from(Secret.class, RouterCluster.class)
+            .withName("auth-secrets")
+            .withLabelSelector(ConfigObjects.AUTH_LABEL + "=true")
+            .withSecondaryToPrimaryMapper(
+                s ->
+                    ids(
+                        primaries.byIndex(
+                            AUTH_INDEX,
+                            s.getMetadata().getNamespace() + "/" + s.getMetadata().getName())));
+    authSecrets =
+        new InformerEventSource<>(
+            (settings.watchedNamespaces().isEmpty()
+                    ? auth.withWatchAllNamespaces()
+                    : auth.withNamespaces(settings.watchedNamespaces()))
+                .build(),
+            context);
+    standbyNodes =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Node.class, RouterCluster.class)
+                .withName("standby-nodes")
+                .withWatchAllNamespaces()
+                .withLabelSelector(ConfigObjects.STANDBY_NODE_LABEL)
+                .withSecondaryToPrimaryMapper(
+                    n -> ids(primaries.byIndex(NODE_INDEX, n.getMetadata().getName())))
+                .build(),
+            context);
+    var peers =
+        InformerEventSourceConfiguration.from(RouterCluster.class, RouterCluster.class)
+            .withName("conflicting-clusters")
+            .withOnUpdateFilter(
+                (a, b) ->
+                    !Objects.equals(
+                        a.getMetadata().getGeneration(), b.getMetadata().getGeneration()))
+            .withSecondaryToPrimaryMapper(this::conflictingWith);
+    InformerEventSource<RouterCluster, RouterCluster> peerSource =
+        new InformerEventSource<>(
+            (settings.watchedNamespaces().isEmpty()
+                    ? peers.withWatchAllNamespaces()
+                    : peers.withNamespaces(settings.watchedNamespaces()))
+                .build(),
+            context);
+    return List.of(rendered, nodeStates, authSecrets, standbyNodes, peerSource);
+  }
+
+  @Override
+  public UpdateControl<RouterCluster> reconcile(
+      RouterCluster cluster, Context<RouterCluster> context) {
+    String ns = cluster.getMetadata().getNamespace();
+    String name = cluster.getMetadata().getName();
+    String id = ns + "/" + name;
+    KubernetesClient client = context.getClient();
+    EventRecorder events = new EventRecorder(client, settings.clock());
+    if (cluster.getSpec() == null) cluster.setSpec(new RouterClusterSpec());
+    List<RouterNodeState> states = statesOf(id);
+    Set<String> listed =
+        cluster.getSpec().nodes == null
+            ? Set.of()
+            : cluster.getSpec().nodes.stream().map(n -> n.name).collect(Collectors.toSet());
+    sweep(client, states.stream().filter(s -> !listed.contains(s.getSpec().node)).toList());
+    states = states.stream().filter(s -> listed.contains(s.getSpec().node)).toList();
+
+    String secretName = ConfigObjects.configSecretName(ns, name);
+    Secret current =
+        rendered.get(new ResourceID(secretName, settings.releaseNamespace())).orElse(null);
+    ConfigPlanner.Plan plan =
+        ConfigPlanner.plan(
+            cluster,
+            authLookup(client, cluster),
+            standby(cluster),
+            PublishedConfigs.read(current),
+            reachableRevisions(cluster, states),
+            ClusterConflicts.find(claimsOf(cluster), allClaims()),
+            salt());
+    boolean wrote = plan.publish().map(p -> publish(client, cluster, current, p)).orElse(false);
+
+    RouterCluster withConfig = cluster;
+    StatusAggregator.Aggregate aggregate =
+        StatusAggregator.aggregate(withConfig, states, plan.health(), settings.clock());
+    boolean statusChanged = !sameStatus(cluster.getStatus(), aggregate.status());
+    if (statusChanged) writeStatus(client, cluster, aggregate.status());
+    plan.events().forEach(e -> events.record(cluster, e));
+    aggregate.events().forEach(e -> events.record(cluster, e));
+    aggregate.failovers().forEach(f -> metrics.failover(id, f.reason));
+    metrics.conditions(id, aggregate.status().conditions);
+    if (wrote || statusChanged || !plan.events().isEmpty() || !aggregate.events().isEmpty()) {
+      LOG.info(
+          "cluster={} revision={} rendered={} status={} active={} ready={} events={}",
+          id,
+          plan.health().targetRevision(),
+          wrote,
+          statusChanged ? "updated" : "unchanged",
+          aggregate.status().activeNode,
+          readiness(aggregate.status()),
+          java.util.stream.Stream.concat(plan.events().stream(), aggregate.events().stream())
+              .map(ClusterEvent::reason)
+              .toList());
+    }
+    return UpdateControl.noUpdate();
+  }
+
+  @Override
+  public DeleteControl cleanup(RouterCluster cluster, Context<RouterCluster> context) {
+    String ns = cluster.getMetadata().getNamespace();
+    String name = cluster.getMetadata().getName();
+    KubernetesClient client = context.getClient();
+    client
+        .secrets()
+        .inNamespace(settings.releaseNamespace())
+        .withName(ConfigObjects.configSecretName(ns, name))
+        .delete();
+    sweep(client, statesOf(ns + "/" + name));
+    claims.remove(ns + "/" + name);
+    metrics.forget(ns + "/" + name);
+    LOG.info("cluster={}/{} deleted: rendered config and node states removed", ns, name);
+    return DeleteControl.defaultDelete();
+  }
+
+  private List<RouterNodeState> statesOf(String id) {
+    return nodeStates
+        .list(
+            settings.releaseNamespace(), s -> s.getSpec() != null && id.equals(s.getSpec().cluster))
+        .toList();
+  }
+
+  private void sweep(KubernetesClient client, List<RouterNodeState> stale) {
+    for (RouterNodeState s : stale) {
+      client
+          .resources(RouterNodeState.class)
+          .inNamespace(s.getMetadata().getNamespace())
+          .withName(s.getMetadata().getName())
+          .delete();
+    }
+  }
+
+  private ConfigPlanner.AuthLookup authLookup(KubernetesClient client, RouterCluster cluster) {
+    if (cluster.getSpec().authSecretRef == null || cluster.getSpec().authSecretRef.name == null) {
+      return new ConfigPlanner.AuthLookup.Missing();
+    }
+    String ns = cluster.getMetadata().getNamespace();
+    String ref = cluster.getSpec().authSecretRef.name;
+    var cached = authSecrets.get(new ResourceID(ref, ns));
+    if (cached.isPresent()) return new ConfigPlanner.AuthLookup.Found(cached.get());
+    // Only on a miss: one GET tells "absent" from "not labelled", so the condition can say which.
+    Secret direct = client.secrets().inNamespace(ns).withName(ref).get();
+    return direct == null
+        ? new ConfigPlanner.AuthLookup.Missing()
+        : new ConfigPlanner.AuthLookup.Unlabelled();
+  }
+
+  private Set<String> standby(RouterCluster cluster) {
+    Set<String> out = new HashSet<>();
+    for (NodeSpec n : Objects.requireNonNullElse(cluster.getSpec().nodes, List.<NodeSpec>of())) {
+      if (n.name != null && standbyNodes.get(new ResourceID(n.name)).isPresent()) out.add(n.name);
+    }
+    return out;
+  }
+
+  /** The revisions reachable nodes run, per the aggregator's own reachability rule. */
+  private Map<String, String> reachableRevisions(
+      RouterCluster cluster, List<RouterNodeState> states) {
+    RouterClusterStatus probe =
+        StatusAggregator.aggregate(
+                cluster,
+                states,
+                new dev.relais.operator.status.ConfigHealth(null, List.of(), null),
+                settings.clock())
+            .status();
+    Map<String, String> out = new TreeMap<>();
+    for (NodeStatus n : probe.nodes) {
+      if (Boolean.TRUE.equals(n.reachable) && n.configRevision != null)
+        out.put(n.name, n.configRevision);
+    }
+    return out;
+  }
+
+  private boolean publish(
+      KubernetesClient client, RouterCluster cluster, Secret current, ConfigPlanner.Publish p) {
+    Secret desired = PublishedConfigs.secret(cluster, settings.releaseNamespace(), p);
+    if (current != null && PublishedConfigs.same(current, desired)) return false;
+    Secret written;
+    if (current == null) {
+      written =
+          client.secrets().inNamespace(settings.releaseNamespace()).resource(desired).create();
+      rendered.handleRecentResourceCreate(ResourceID.fromResource(cluster), written);
+    } else {
+      desired.getMetadata().setResourceVersion(current.getMetadata().getResourceVersion());
+      written =
+          client.secrets().inNamespace(settings.releaseNamespace()).resource(desired).update();
+      rendered.handleRecentResourceUpdate(ResourceID.fromResource(cluster), written, current);
+    }
+    return true;
+  }
+
+  /**
+   * PUT /status with the cached resourceVersion (one request; a real server answers 409 when it is
+   * stale, and JOSDK retries). Never a merge patch: the mock concatenates arrays there.
+   */
+  private void writeStatus(
+      KubernetesClient client, RouterCluster cluster, RouterClusterStatus status) {
+    RouterCluster copy = new RouterCluster();
+    copy.setMetadata(
+        new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+            .withName(cluster.getMetadata().getName())
+            .withNamespace(cluster.getMetadata().getNamespace())
+            .withResourceVersion(cluster.getMetadata().getResourceVersion())
+            .build());
+    copy.setSpec(cluster.getSpec());
+    copy.setStatus(status);
+    try {
+      client
+          .resources(RouterCluster.class)
+          .inNamespace(cluster.getMetadata().getNamespace())
+          .resource(copy)
+          .updateStatus();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) throw e;
+      client
+          .resources(RouterCluster.class)
+          .inNamespace(cluster.getMetadata().getNamespace())
+          .withName(cluster.getMetadata().getName())
+          .editStatus(
+              rc -> {
+                rc.setStatus(status);
+                return rc;
+              });
+    }
+  }
+
+  static boolean sameStatus(RouterClusterStatus stored, RouterClusterStatus computed) {
+    return JSON.valueToTree(Objects.requireNonNullElseGet(stored, RouterClusterStatus::new))
+        .equals(JSON.valueToTree(computed));
+  }
+
+  private static String readiness(RouterClusterStatus status) {
+    return status.conditions.stream()
+        .filter(c -> "Ready".equals(c.type))
+        .map(c -> c.status + "/" + c.reason)
+        .findFirst()
+        .orElse("-");
+  }
+
+  private byte[] salt() {
+    byte[] salt = new byte[32];
+    random.nextBytes(salt);
+    return salt;
+  }
+
+  private ClusterConflicts.Claims claimsOf(RouterCluster cluster) {
+    String id = cluster.getMetadata().getNamespace() + "/" + cluster.getMetadata().getName();
+    String version =
+        Objects.toString(cluster.getMetadata().getGeneration())
+            + "/"
+            + cluster.getMetadata().getUid();
+    ClaimsAt at = claims.get(id);
+    if (at == null || !at.resourceVersion().equals(version)) {
+      at = new ClaimsAt(version, ClusterConflicts.Claims.of(cluster));
+      claims.put(id, at);
+    }
+    boolean published =
+        rendered
+            .get(
+                new ResourceID(
+                    ConfigObjects.configSecretName(
+                        cluster.getMetadata().getNamespace(), cluster.getMetadata().getName()),
+                    settings.releaseNamespace()))
+            .isPresent();
+    return at.claims().withPublished(published);
+  }
+
+  private List<ClusterConflicts.Claims> allClaims() {
+    return primaries
+        .list()
+        .filter(rc -> rc.getMetadata().getDeletionTimestamp() == null)
+        .map(this::claimsOf)
+        .toList();
+  }
+
+  private Set<ResourceID> conflictingWith(RouterCluster changed) {
+    ClusterConflicts.Claims self = ClusterConflicts.Claims.of(changed);
+    return ClusterConflicts.find(self, allClaims()).stream()
+        .map(c -> parse(c.other()))
+        .flatMap(Set::stream)
+        .collect(Collectors.toSet());
+  }
+
+  private static Set<ResourceID> fromAnnotation(Map<String, String> annotations) {
+    return annotations == null
+        ? Set.of()
+        : parse(annotations.get(ConfigObjects.CLUSTER_ANNOTATION));
+  }
+
+  private static Set<ResourceID> parse(String id) {
+    if (id == null || id.indexOf('/') < 0) return Set.of();
+    return Set.of(
+        new ResourceID(id.substring(id.indexOf('/') + 1), id.substring(0, id.indexOf('/'))));
+  }
+
+  private static Set<ResourceID> ids(List<RouterCluster> clusters) {
+    return clusters.stream().map(ResourceID::fromResource).collect(Collectors.toSet());
+  }
+}

@@ -1,0 +1,374 @@
+package dev.relais.operator.status;
+
+import static dev.relais.operator.status.ConditionTypes.CONFIG_INVALID;
+import static dev.relais.operator.status.ConditionTypes.CONFLICT;
+import static dev.relais.operator.status.ConditionTypes.DEGRADED;
+import static dev.relais.operator.status.ConditionTypes.READY;
+import static dev.relais.operator.status.ConditionTypes.RECONCILING;
+import static dev.relais.operator.status.ConditionTypes.SPLIT_BRAIN;
+import static dev.relais.operator.status.ConditionTypes.STALLED;
+
+import dev.relais.api.v1alpha1.Condition;
+import dev.relais.api.v1alpha1.ConditionStatus;
+import dev.relais.api.v1alpha1.FailoverRecord;
+import dev.relais.api.v1alpha1.NodeSpec;
+import dev.relais.api.v1alpha1.NodeState;
+import dev.relais.api.v1alpha1.NodeStatus;
+import dev.relais.api.v1alpha1.RouterCluster;
+import dev.relais.api.v1alpha1.RouterClusterStatus;
+import dev.relais.api.v1alpha1.RouterNodeState;
+import dev.relais.api.v1alpha1.VipGroupSpec;
+import dev.relais.api.v1alpha1.VipGroupStatus;
+import dev.relais.api.v1alpha1.VipSpec;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * RouterCluster + its node states + what the config side found + a clock → the whole status, and
+ * the events its changes deserve. Pure: the reconciler compares the result with the stored status
+ * and writes only a difference.
+ */
+public final class StatusAggregator {
+  private StatusAggregator() {}
+
+  /** The computed status, and the events for what changed since {@code previous}. */
+  public record Aggregate(
+      RouterClusterStatus status, List<ClusterEvent> events, List<FailoverRecord> failovers) {}
+
+  public static Aggregate aggregate(
+      RouterCluster cluster, List<RouterNodeState> states, ConfigHealth config, Clock clock) {
+    RouterClusterStatus previous =
+        Objects.requireNonNullElseGet(cluster.getStatus(), RouterClusterStatus::new);
+    long generation = Objects.requireNonNullElse(cluster.getMetadata().getGeneration(), 1L);
+    List<NodeSpec> nodes = Objects.requireNonNullElse(cluster.getSpec().nodes, List.of());
+    List<VipGroupSpec> groups = Objects.requireNonNullElse(cluster.getSpec().vipGroups, List.of());
+    Map<String, NodeReport> reports = new LinkedHashMap<>();
+    for (RouterNodeState s : states) {
+      if (s.getSpec() != null && nodes.stream().anyMatch(n -> n.name.equals(s.getSpec().node))) {
+        reports.put(s.getSpec().node, NodeReport.of(s));
+      }
+    }
+    List<NodeReport> all = List.copyOf(reports.values());
+    Instant now = clock.instant();
+    List<ClusterEvent> events = new ArrayList<>();
+    List<FailoverRecord> failovers = new ArrayList<>();
+
+    RouterClusterStatus status = new RouterClusterStatus();
+    status.observedGeneration = generation;
+    status.configRevision = config.targetRevision();
+
+    List<String> split = new ArrayList<>();
+    List<String> ownerless = new ArrayList<>();
+    List<String> contested = new ArrayList<>();
+    for (VipGroupSpec group : groups) {
+      GroupOwnership own = GroupOwnership.of(group.name, all);
+      VipGroupStatus g = new VipGroupStatus();
+      g.name = group.name;
+      g.activeNode = own.owner().map(NodeReport::node).orElse(null);
+      g.epoch = own.owner().map(r -> r.epoch(group.name)).orElse(null);
+      status.vipGroups.add(g);
+      if (own.splitBrain()) split.add(group.name);
+      else if (own.owner().isEmpty()) ownerless.add(group.name);
+      else if (own.contested()) contested.add(group.name);
+      // Two owners that cannot hear each other are not a failover, whichever epoch is higher.
+      failover(previous, group, g, reports, now)
+          .filter(f -> !own.splitBrain())
+          .ifPresent(
+              f -> {
+                failovers.add(f);
+                status.lastFailover = f;
+                boolean back = f.to.equals(group.preferredNode);
+                events.add(
+                    ClusterEvent.normal(
+                        back ? "Failback" : "Failover",
+                        group.name
+                            + ": "
+                            + f.from
+                            + " → "
+                            + f.to
+                            + " ("
+                            + f.reason
+                            + (f.durationMs == null ? "" : ", " + f.durationMs + " ms")
+                            + ")"));
+              });
+    }
+    if (status.lastFailover == null) status.lastFailover = previous.lastFailover;
+    for (NodeReport r : all) {
+      if (r.status().duplicateOwner != null) {
+        split.add(r.node() + " sees " + r.status().duplicateOwner.address + " answered twice");
+      }
+    }
+    if (!groups.isEmpty()) {
+      status.activeNode = status.vipGroups.getFirst().activeNode;
+      status.vip =
+          Objects.requireNonNullElse(groups.getFirst().addresses, List.<VipSpec>of()).stream()
+              .map(v -> v.address)
+              .collect(Collectors.joining(","));
+    }
+
+    List<String> degraded = new ArrayList<>();
+    List<String> oldRevision = new ArrayList<>();
+    for (NodeSpec spec : nodes) {
+      NodeStatus n = nodeStatus(spec.name, reports.get(spec.name), all, config.targetRevision());
+      status.nodes.add(n);
+      switch (n.reason) {
+        case "NoAgent" -> degraded.add(spec.name + ": no agent ever reported for this cluster");
+        case "Unreachable" -> degraded.add(spec.name + ": reported unreachable by its peers");
+        case "OldRevision" -> {
+          oldRevision.add(spec.name);
+          degraded.add(
+              spec.name
+                  + ": runs revision "
+                  + n.configRevision
+                  + ", not "
+                  + config.targetRevision());
+        }
+        default -> {
+          if (n.state == NodeState.Fault) degraded.add(spec.name + ": Fault (" + n.reason + ")");
+        }
+      }
+      NodeStatus before = find(previous.nodes, spec.name);
+      if ("NoAgent".equals(n.reason) && (before == null || !"NoAgent".equals(before.reason))) {
+        events.add(
+            ClusterEvent.warning(
+                "NodeWithoutAgent", spec.name + " is listed but no agent has reported for it"));
+      }
+    }
+
+    Conditions c = new Conditions(previous.conditions, generation, now);
+    Optional<ConfigHealth.Problem> invalid = problem(config, CONFIG_INVALID);
+    Optional<ConfigHealth.Problem> conflict = problem(config, CONFLICT);
+    c.set(
+        CONFIG_INVALID,
+        invalid.isPresent(),
+        invalid.map(ConfigHealth.Problem::reason).orElse("Valid"),
+        invalid.map(ConfigHealth.Problem::message).orElse("the spec renders into agent config"));
+    c.set(
+        CONFLICT,
+        conflict.isPresent(),
+        conflict.map(ConfigHealth.Problem::reason).orElse("NoConflict"),
+        conflict
+            .map(ConfigHealth.Problem::message)
+            .orElse("no other RouterCluster claims these VIPs or heartbeat sockets"));
+    c.set(
+        SPLIT_BRAIN,
+        !split.isEmpty(),
+        split.isEmpty() ? "SingleOwner" : "SplitBrain",
+        split.isEmpty()
+            ? "no VIP group has two owners"
+            : "two owners that cannot hear each other: " + String.join("; ", split));
+    c.set(
+        DEGRADED,
+        !degraded.isEmpty(),
+        degraded.isEmpty() ? "AllNodesHealthy" : degradedReason(status.nodes),
+        degraded.isEmpty()
+            ? "every node reports on the current revision"
+            : String.join("; ", degraded));
+    boolean rolling = !oldRevision.isEmpty() || config.rotationWaitingFor() != null;
+    c.set(
+        RECONCILING,
+        rolling,
+        config.rotationWaitingFor() != null
+            ? "KeyRotationStaged"
+            : rolling ? "RevisionRollout" : "UpToDate",
+        config.rotationWaitingFor() != null
+            ? "new keys reach every node before the new key signs; waiting for "
+                + config.rotationWaitingFor()
+            : rolling
+                ? "waiting for "
+                    + String.join(", ", oldRevision)
+                    + " to run revision "
+                    + config.targetRevision()
+                : "every reachable node runs revision " + config.targetRevision());
+    Optional<ConfigHealth.Problem> stall =
+        invalid.or(() -> conflict.filter(p -> p.reason().endsWith("Held")));
+    c.set(
+        STALLED,
+        stall.isPresent(),
+        stall.map(ConfigHealth.Problem::reason).orElse("Progressing"),
+        stall
+            .map(p -> "cannot render until the spec changes: " + p.message())
+            .orElse("nothing blocks reconciliation"));
+    String notReady =
+        invalid.isPresent()
+            ? "ConfigInvalid"
+            : !split.isEmpty()
+                ? "SplitBrain"
+                : config.targetRevision() == null
+                    ? "NotRendered"
+                    : !ownerless.isEmpty()
+                        ? "NoOwner"
+                        : !contested.isEmpty()
+                            ? "OwnerContested"
+                            : !oldRevision.isEmpty() ? "RevisionRollout" : null;
+    c.set(
+        READY,
+        notReady == null,
+        notReady == null ? "OwnersElected" : notReady,
+        notReady == null
+            ? "every VIP group has one owner and every reachable node runs revision "
+                + config.targetRevision()
+            : switch (notReady) {
+              case "NoOwner" -> "no node holds " + String.join(", ", ownerless);
+              case "OwnerContested" -> "more than one node claims " + String.join(", ", contested);
+              case "RevisionRollout" ->
+                  String.join(", ", oldRevision)
+                      + " not yet on revision "
+                      + config.targetRevision();
+              case "NotRendered" -> "no agent config has been rendered yet";
+              default -> c.message(notReady.equals("SplitBrain") ? SPLIT_BRAIN : CONFIG_INVALID);
+            });
+    status.conditions = c.list();
+    events.addAll(c.transitionEvents());
+    return new Aggregate(status, List.copyOf(events), List.copyOf(failovers));
+  }
+
+  private static Optional<FailoverRecord> failover(
+      RouterClusterStatus previous,
+      VipGroupSpec group,
+      VipGroupStatus now,
+      Map<String, NodeReport> reports,
+      Instant at) {
+    VipGroupStatus before =
+        previous.vipGroups == null
+            ? null
+            : previous.vipGroups.stream()
+                .filter(g -> group.name.equals(g.name))
+                .findFirst()
+                .orElse(null);
+    if (before == null
+        || before.activeNode == null
+        || now.activeNode == null
+        || before.activeNode.equals(now.activeNode)) {
+      return Optional.empty();
+    }
+    FailoverRecord f = new FailoverRecord();
+    f.vipGroup = group.name;
+    f.from = before.activeNode;
+    f.to = now.activeNode;
+    FailoverRecord measured = reports.get(now.activeNode).status().lastTakeover;
+    if (measured != null && group.name.equals(measured.vipGroup)) {
+      f.reason = measured.reason;
+      f.durationMs = measured.durationMs;
+      f.time = measured.time;
+    }
+    if (f.reason == null) f.reason = "Unknown";
+    if (f.time == null) f.time = at.toString();
+    return Optional.of(f);
+  }
+
+  private static NodeStatus nodeStatus(
+      String name, NodeReport report, List<NodeReport> all, String target) {
+    NodeStatus n = new NodeStatus();
+    n.name = name;
+    if (report == null) {
+      n.state = NodeState.Unknown;
+      n.reason = "NoAgent";
+      return n;
+    }
+    n.state = Objects.requireNonNullElse(report.status().state, NodeState.Unknown);
+    n.configRevision = report.status().configRevision;
+    n.agentVersion = report.status().agentVersion;
+    n.lastReportTime = report.status().reportTime;
+    boolean unreachable =
+        all.stream()
+            .anyMatch(
+                o ->
+                    o != report
+                        && o.unreachableSince(name)
+                            .filter(since -> report.reportTime().isBefore(since))
+                            .isPresent());
+    n.reachable = !unreachable;
+    if (unreachable) n.reason = "Unreachable";
+    else if (target != null && !target.equals(n.configRevision)) n.reason = "OldRevision";
+    else n.reason = Objects.requireNonNullElse(report.status().reason, n.state.name());
+    return n;
+  }
+
+  private static String degradedReason(List<NodeStatus> nodes) {
+    return nodes.stream()
+        .map(n -> n.reason)
+        .filter(r -> List.of("NoAgent", "Unreachable", "OldRevision").contains(r))
+        .findFirst()
+        .orElse("NodeFault");
+  }
+
+  private static Optional<ConfigHealth.Problem> problem(ConfigHealth config, String type) {
+    return config.problems().stream().filter(p -> p.conditionType().equals(type)).findFirst();
+  }
+
+  private static NodeStatus find(List<NodeStatus> nodes, String name) {
+    return nodes == null
+        ? null
+        : nodes.stream().filter(n -> name.equals(n.name)).findFirst().orElse(null);
+  }
+
+  /** Conditions in metav1.Condition's shape; a transition time moves only when status does. */
+  private static final class Conditions {
+    private final List<Condition> previous;
+    private final long generation;
+    private final Instant now;
+    private final List<Condition> out = new ArrayList<>();
+    private final List<ClusterEvent> transitions = new ArrayList<>();
+
+    Conditions(List<Condition> previous, long generation, Instant now) {
+      this.previous = Objects.requireNonNullElse(previous, List.of());
+      this.generation = generation;
+      this.now = now;
+    }
+
+    void set(String type, boolean value, String reason, String message) {
+      ConditionStatus status = value ? ConditionStatus.True : ConditionStatus.False;
+      Condition before =
+          previous.stream().filter(x -> type.equals(x.type)).findFirst().orElse(null);
+      String since =
+          before != null && before.status == status && before.lastTransitionTime != null
+              ? before.lastTransitionTime
+              : now.toString();
+      out.add(new Condition(type, status, reason, message, since, generation));
+      boolean changed = before == null ? value : before.status != status;
+      boolean reworded =
+          before != null
+              && before.status == status
+              && value
+              && !Objects.equals(before.message, message);
+      switch (type) {
+        case SPLIT_BRAIN -> {
+          if (changed)
+            transitions.add(
+                value
+                    ? ClusterEvent.warning("SplitBrain", message)
+                    : ClusterEvent.normal("SplitBrainEnded", "one owner per VIP group again"));
+        }
+        case CONFIG_INVALID, CONFLICT -> {
+          if ((changed || reworded) && value)
+            transitions.add(ClusterEvent.warning(reason, message));
+        }
+        default -> {}
+      }
+    }
+
+    String message(String type) {
+      return out.stream()
+          .filter(x -> type.equals(x.type))
+          .findFirst()
+          .map(x -> x.message)
+          .orElse("");
+    }
+
+    List<Condition> list() {
+      return List.copyOf(out);
+    }
+
+    List<ClusterEvent> transitionEvents() {
+      return List.copyOf(transitions);
+    }
+  }
+}
