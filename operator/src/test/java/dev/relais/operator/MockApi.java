@@ -23,6 +23,18 @@ import java.util.concurrent.atomic.AtomicLong;
  * tests and the scale benchmark can say how many requests the operator made.
  */
 public final class MockApi implements AutoCloseable {
+  private static final String RULES_REVIEW =
+      "{\"apiVersion\":\"authorization.k8s.io/v1\",\"kind\":\"SelfSubjectRulesReview\","
+          + "\"status\":{\"incomplete\":false,\"resourceRules\":[{\"verbs\":[\"*\"],"
+          + "\"apiGroups\":[\"*\"],\"resources\":[\"*\"]}]}}";
+
+  // The mock logs every request through java.util.logging; a strong reference keeps the level.
+  private static final java.util.logging.Logger QUIET = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
+  static {
+    QUIET.setLevel(java.util.logging.Level.WARNING);
+  }
+
   private final KubernetesMockServer server;
   private final KubernetesClient client;
   private final Map<String, AtomicLong> writes = new ConcurrentHashMap<>();
@@ -41,6 +53,11 @@ public final class MockApi implements AutoCloseable {
               writes
                   .computeIfAbsent(method + " " + resource, k -> new AtomicLong())
                   .incrementAndGet();
+            }
+            if (request.getPath().contains("/selfsubjectrulesreviews")) {
+              // JOSDK asks before leader election whether it may use Leases; the mock cannot review
+              // rules (a real server answers from RBAC), so it answers "everything" here.
+              return new MockResponse().setResponseCode(201).setBody(RULES_REVIEW);
             }
             return super.dispatch(request);
           }
