@@ -29,7 +29,8 @@ public final class MockApi implements AutoCloseable {
           + "\"apiGroups\":[\"*\"],\"resources\":[\"*\"]}]}}";
 
   // The mock logs every request through java.util.logging; a strong reference keeps the level.
-  private static final java.util.logging.Logger QUIET = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+  private static final java.util.logging.Logger QUIET =
+      java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
 
   static {
     QUIET.setLevel(java.util.logging.Level.WARNING);
