@@ -27,16 +27,8 @@ public final class ClusterConflicts {
   /** One conflict with another cluster; {@code held} when this cluster is the younger one. */
   public record Conflict(String other, String detail, boolean held) {}
 
-  /**
-   * What a cluster claims on the routers, for cheap comparison; {@code published} when agents run a
-   * config of it already (then it keeps running whatever arrives later).
-   */
-  public record Claims(
-      String id, String creation, boolean published, Set<InetAddress> vips, Set<String> sockets) {
-    public Claims withPublished(boolean published) {
-      return new Claims(id, creation, published, vips, sockets);
-    }
-
+  /** What a cluster claims on the routers, for cheap comparison. */
+  public record Claims(String id, String creation, Set<InetAddress> vips, Set<String> sockets) {
     public static Claims of(RouterCluster cluster) {
       String id = cluster.getMetadata().getNamespace() + "/" + cluster.getMetadata().getName();
       Set<InetAddress> vips = new HashSet<>();
@@ -59,7 +51,7 @@ public final class ClusterConflicts {
         }
       }
       String created = Objects.requireNonNullElse(cluster.getMetadata().getCreationTimestamp(), "");
-      return new Claims(id, created, false, Set.copyOf(vips), Set.copyOf(sockets));
+      return new Claims(id, created, Set.copyOf(vips), Set.copyOf(sockets));
     }
 
     boolean overlaps(Claims o) {
@@ -68,7 +60,12 @@ public final class ClusterConflicts {
     }
   }
 
-  public static List<Conflict> find(Claims self, Iterable<Claims> others) {
+  /**
+   * @param published whether agents already run a config of the cluster with this id (asked only of
+   *     the clusters that overlap)
+   */
+  public static List<Conflict> find(
+      Claims self, Iterable<Claims> others, java.util.function.Predicate<String> published) {
     List<Conflict> out = new ArrayList<>();
     for (Claims o : others) {
       if (o.id().equals(self.id()) || !self.overlaps(o)) continue;
@@ -82,7 +79,7 @@ public final class ClusterConflicts {
           .filter(o.sockets()::contains)
           .sorted()
           .forEach(s -> what.add("heartbeat socket " + s));
-      out.add(new Conflict(o.id(), String.join(", ", what), younger(self, o)));
+      out.add(new Conflict(o.id(), String.join(", ", what), younger(self, o, published)));
     }
     out.sort(Comparator.comparing(Conflict::other));
     return out;
@@ -92,8 +89,10 @@ public final class ClusterConflicts {
    * A published cluster wins over one not yet rendered; then the older (creation times have second
    * resolution, RFC 3339 sorts as text); then the id, so exactly one side is held.
    */
-  private static boolean younger(Claims self, Claims other) {
-    if (self.published() != other.published()) return other.published();
+  private static boolean younger(
+      Claims self, Claims other, java.util.function.Predicate<String> published) {
+    boolean mine = published.test(self.id()), theirs = published.test(other.id());
+    if (mine != theirs) return theirs;
     int byTime = self.creation().compareTo(other.creation());
     return byTime != 0 ? byTime > 0 : self.id().compareTo(other.id()) > 0;
   }

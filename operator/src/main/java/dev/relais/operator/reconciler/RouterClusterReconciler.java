@@ -52,6 +52,7 @@ public final class RouterClusterReconciler
   private static final ObjectMapper JSON = new ObjectMapper();
   static final String AUTH_INDEX = "auth-secret";
   static final String NODE_INDEX = "node";
+  static final String CLUSTER_INDEX = "cluster";
 
   private final OperatorSettings settings;
   private final OperatorMetrics metrics;
@@ -108,6 +109,12 @@ public final class RouterClusterReconciler
                     s -> s.getSpec() == null ? Set.of() : parse(s.getSpec().cluster))
                 .build(),
             context);
+    nodeStates.addIndexer(
+        CLUSTER_INDEX,
+        s ->
+            s.getSpec() == null || s.getSpec().cluster == null
+                ? List.of()
+                : List.of(s.getSpec().cluster));
     var auth =
         InformerEventSourceConfiguration.from(Secret.class, RouterCluster.class)
             .withName("auth-secrets")
@@ -180,13 +187,12 @@ public final class RouterClusterReconciler
             standby(cluster),
             PublishedConfigs.read(current),
             reachableRevisions(cluster, states),
-            ClusterConflicts.find(claimsOf(cluster), allClaims()),
+            ClusterConflicts.find(claimsOf(cluster), allClaims(), this::published),
             salt());
     boolean wrote = plan.publish().map(p -> publish(client, cluster, current, p)).orElse(false);
 
-    RouterCluster withConfig = cluster;
     StatusAggregator.Aggregate aggregate =
-        StatusAggregator.aggregate(withConfig, states, plan.health(), settings.clock());
+        StatusAggregator.aggregate(cluster, states, plan.health(), settings.clock());
     boolean statusChanged = !sameStatus(cluster.getStatus(), aggregate.status());
     if (statusChanged) writeStatus(client, cluster, aggregate.status());
     plan.events().forEach(e -> events.record(cluster, e));
@@ -206,7 +212,9 @@ public final class RouterClusterReconciler
               .map(ClusterEvent::reason)
               .toList());
     }
-    return UpdateControl.noUpdate();
+    UpdateControl<RouterCluster> control = UpdateControl.noUpdate();
+    aggregate.recheckAfter().ifPresent(control::rescheduleAfter);
+    return control;
   }
 
   @Override
@@ -227,10 +235,7 @@ public final class RouterClusterReconciler
   }
 
   private List<RouterNodeState> statesOf(String id) {
-    return nodeStates
-        .list(
-            settings.releaseNamespace(), s -> s.getSpec() != null && id.equals(s.getSpec().cluster))
-        .toList();
+    return nodeStates.byIndex(CLUSTER_INDEX, id);
   }
 
   private void sweep(KubernetesClient client, List<RouterNodeState> stale) {
@@ -367,15 +372,14 @@ public final class RouterClusterReconciler
       at = new ClaimsAt(version, ClusterConflicts.Claims.of(cluster));
       claims.put(id, at);
     }
-    boolean published =
-        rendered
-            .get(
-                new ResourceID(
-                    ConfigObjects.configSecretName(
-                        cluster.getMetadata().getNamespace(), cluster.getMetadata().getName()),
-                    settings.releaseNamespace()))
-            .isPresent();
-    return at.claims().withPublished(published);
+    return at.claims();
+  }
+
+  private boolean published(String id) {
+    ResourceID cluster = parse(id).iterator().next();
+    String name =
+        ConfigObjects.configSecretName(cluster.getNamespace().orElseThrow(), cluster.getName());
+    return rendered.get(new ResourceID(name, settings.releaseNamespace())).isPresent();
   }
 
   private List<ClusterConflicts.Claims> allClaims() {
@@ -388,7 +392,7 @@ public final class RouterClusterReconciler
 
   private Set<ResourceID> conflictingWith(RouterCluster changed) {
     ClusterConflicts.Claims self = ClusterConflicts.Claims.of(changed);
-    return ClusterConflicts.find(self, allClaims()).stream()
+    return ClusterConflicts.find(self, allClaims(), this::published).stream()
         .map(c -> parse(c.other()))
         .flatMap(Set::stream)
         .collect(Collectors.toSet());

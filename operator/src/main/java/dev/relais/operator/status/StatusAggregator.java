@@ -21,6 +21,7 @@ import dev.relais.api.v1alpha1.VipGroupSpec;
 import dev.relais.api.v1alpha1.VipGroupStatus;
 import dev.relais.api.v1alpha1.VipSpec;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,9 +39,21 @@ import java.util.stream.Collectors;
 public final class StatusAggregator {
   private StatusAggregator() {}
 
-  /** The computed status, and the events for what changed since {@code previous}. */
+  /**
+   * How long after a cluster is created its agents may take to report before a listed node counts
+   * as having none (it is {@code AwaitingAgent} until then, not Degraded, and no event is sent).
+   */
+  public static final Duration AGENT_GRACE = Duration.ofSeconds(60);
+
+  /**
+   * The computed status, the events for what changed since {@code previous}, and when to look again
+   * although nothing changes (a node awaiting its agent), if ever.
+   */
   public record Aggregate(
-      RouterClusterStatus status, List<ClusterEvent> events, List<FailoverRecord> failovers) {}
+      RouterClusterStatus status,
+      List<ClusterEvent> events,
+      List<FailoverRecord> failovers,
+      Optional<Duration> recheckAfter) {}
 
   public static Aggregate aggregate(
       RouterCluster cluster, List<RouterNodeState> states, ConfigHealth config, Clock clock) {
@@ -57,6 +70,11 @@ public final class StatusAggregator {
     }
     List<NodeReport> all = List.copyOf(reports.values());
     Instant now = clock.instant();
+    Instant graceEnds =
+        NodeReport.time(cluster.getMetadata().getCreationTimestamp())
+            .orElse(Instant.EPOCH)
+            .plus(AGENT_GRACE);
+    boolean awaiting = now.isBefore(graceEnds);
     List<ClusterEvent> events = new ArrayList<>();
     List<FailoverRecord> failovers = new ArrayList<>();
 
@@ -116,7 +134,8 @@ public final class StatusAggregator {
     List<String> degraded = new ArrayList<>();
     List<String> oldRevision = new ArrayList<>();
     for (NodeSpec spec : nodes) {
-      NodeStatus n = nodeStatus(spec.name, reports.get(spec.name), all, config.targetRevision());
+      NodeStatus n =
+          nodeStatus(spec.name, reports.get(spec.name), all, config.targetRevision(), awaiting);
       status.nodes.add(n);
       switch (n.reason) {
         case "NoAgent" -> degraded.add(spec.name + ": no agent ever reported for this cluster");
@@ -227,7 +246,12 @@ public final class StatusAggregator {
             });
     status.conditions = c.list();
     events.addAll(c.transitionEvents());
-    return new Aggregate(status, List.copyOf(events), List.copyOf(failovers));
+    boolean recheck = status.nodes.stream().anyMatch(n -> "AwaitingAgent".equals(n.reason));
+    return new Aggregate(
+        status,
+        List.copyOf(events),
+        List.copyOf(failovers),
+        recheck ? Optional.of(Duration.between(now, graceEnds)) : Optional.empty());
   }
 
   private static Optional<FailoverRecord> failover(
@@ -265,12 +289,12 @@ public final class StatusAggregator {
   }
 
   private static NodeStatus nodeStatus(
-      String name, NodeReport report, List<NodeReport> all, String target) {
+      String name, NodeReport report, List<NodeReport> all, String target, boolean awaiting) {
     NodeStatus n = new NodeStatus();
     n.name = name;
     if (report == null) {
       n.state = NodeState.Unknown;
-      n.reason = "NoAgent";
+      n.reason = awaiting ? "AwaitingAgent" : "NoAgent";
       return n;
     }
     n.state = Objects.requireNonNullElse(report.status().state, NodeState.Unknown);

@@ -224,8 +224,7 @@ public final class ScaleBenchmark {
               .peer(node.equals("maitre") ? "esclave" : "maitre", true, now);
       RouterNodeState state =
           (node.equals("maitre") ? r.master("gateway", 1) : r.backup("gateway", 1)).build();
-      RouterNodeState existing = client.resource(state).get();
-      if (existing == null) existing = client.resource(state).create();
+      RouterNodeState existing = client.resource(state).createOr(op -> op.update());
       state.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
       client.resource(state).updateStatus();
     }

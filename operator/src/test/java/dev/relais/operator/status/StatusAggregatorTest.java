@@ -174,6 +174,28 @@ class StatusAggregatorTest {
   }
 
   @Test
+  void aNewClusterAwaitsItsAgentsForAMinuteBeforeANodeCountsAsHavingNone() {
+    cluster.getMetadata().setCreationTimestamp(CLOCK.instant().minusSeconds(10).toString());
+    var a = aggregate(List.of(report("maitre").at(T0).master("gateway", 1).build()));
+    assertThat(a.status().nodes)
+        .filteredOn(n -> n.name.equals("esclave"))
+        .singleElement()
+        .satisfies(n -> assertThat(n.reason).isEqualTo("AwaitingAgent"));
+    assertThat(condition(a.status(), "Degraded").status).isEqualTo(ConditionStatus.False);
+    assertThat(a.events()).isEmpty();
+    assertThat(a.recheckAfter()).contains(java.time.Duration.ofSeconds(50));
+    cluster.setStatus(a.status());
+    var later =
+        StatusAggregator.aggregate(
+            cluster,
+            List.of(report("maitre").at(T0).master("gateway", 1).build()),
+            RENDERED,
+            Clock.offset(CLOCK, java.time.Duration.ofSeconds(50)));
+    assertThat(later.events()).extracting(ClusterEvent::reason).containsExactly("NodeWithoutAgent");
+    assertThat(later.recheckAfter()).isEmpty();
+  }
+
+  @Test
   void aReachableNodeOnAnOldRevisionIsReconcilingAndNotReady() {
     var a =
         aggregate(
