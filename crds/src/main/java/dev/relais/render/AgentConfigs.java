@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.relais.api.v1alpha1.RouterClusterSpec;
+import dev.relais.api.v1alpha1.Rules;
 import dev.relais.model.ClusterModel;
 import dev.relais.model.RouterClusterTranslator;
 import dev.relais.model.Translation;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
@@ -42,6 +44,8 @@ public final class AgentConfigs {
   /** A RouterCluster's top-level fields (as fabric8's model has them); others are errors. */
   private static final Set<String> ROUTER_CLUSTER_FIELDS =
       Set.of("apiVersion", "kind", "metadata", "spec", "status");
+
+  private static final Pattern KEY_ID = Pattern.compile(Rules.KEY_ID_PATTERN);
 
   private AgentConfigs() {}
 
@@ -212,8 +216,20 @@ public final class AgentConfigs {
     return (Map<String, String>) YamlBinder.bind(YamlBinder.value(doc, key), Map.class, key);
   }
 
+  /**
+   * Everything the agent needs to apply the document, checked here so an accepted document cannot
+   * fail later (the keys are what ProtocolConfigs and the Keyring take: ids 0-255, at least {@link
+   * AgentConfigRenderer#MIN_KEY_BYTES} bytes). Messages name the cluster and the key id, never the
+   * key.
+   */
   private static Result.Rejected load(AgentConfig config, List<Loaded> out) {
+    if (config.cluster() == null) {
+      return new Result.Rejected("AgentConfig without cluster");
+    }
     String id = config.cluster().namespace() + "/" + config.cluster().name();
+    if (config.spec() == null) {
+      return new Result.Rejected("AgentConfig " + id + ": spec: Required value");
+    }
     Translation t =
         RouterClusterTranslator.translate(
             config.cluster().namespace(),
@@ -223,13 +239,55 @@ public final class AgentConfigs {
     if (t instanceof Translation.Invalid invalid) {
       return new Result.Rejected("AgentConfig " + id + ": " + invalid.summary());
     }
-    Map<String, byte[]> keys = new LinkedHashMap<>();
-    config.keys().keys().forEach((k, v) -> keys.put(k, Base64.getDecoder().decode(v)));
-    if (!keys.containsKey(config.keys().activeKeyId())) {
-      return new Result.Rejected(
-          "AgentConfig " + id + ": active key '" + config.keys().activeKeyId() + "' missing");
+    if (config.keys() == null || config.keys().keys().isEmpty()) {
+      return new Result.Rejected("AgentConfig " + id + ": keys: no heartbeat key");
     }
-    out.add(new Loaded(((Translation.Valid) t).model(), config.keys().activeKeyId(), keys));
+    List<String> problems = new ArrayList<>();
+    Map<String, byte[]> keys = new LinkedHashMap<>();
+    config.keys().keys().forEach((keyId, b64) -> decodeKey(keyId, b64, keys, problems));
+    String active = config.keys().activeKeyId();
+    if (active == null) {
+      problems.add("keys.activeKeyId: Required value");
+    } else if (!config.keys().keys().containsKey(active)) {
+      problems.add("active key '" + active + "' missing");
+    }
+    if (!problems.isEmpty()) {
+      return new Result.Rejected("AgentConfig " + id + ": " + String.join("; ", problems));
+    }
+    out.add(new Loaded(((Translation.Valid) t).model(), active, keys));
     return null;
+  }
+
+  /** One key, checked as the renderer checks a Secret's entries; the problem, never the key. */
+  private static void decodeKey(
+      String keyId, String b64, Map<String, byte[]> keys, List<String> problems) {
+    if (keyId == null || !KEY_ID.matcher(keyId).matches()) {
+      problems.add("key id '" + keyId + "' must be a key number 0-255 (heartbeat's authkeys N)");
+      return;
+    }
+    if (b64 == null) {
+      problems.add("key '" + keyId + "' is empty");
+      return;
+    }
+    byte[] key;
+    try {
+      key = Base64.getDecoder().decode(b64);
+    } catch (IllegalArgumentException e) {
+      // Its message quotes the offending character: a piece of the key.
+      problems.add("key '" + keyId + "' is not valid base64");
+      return;
+    }
+    if (key.length < AgentConfigRenderer.MIN_KEY_BYTES) {
+      problems.add(
+          "key '"
+              + keyId
+              + "' has "
+              + key.length
+              + " bytes; at least "
+              + AgentConfigRenderer.MIN_KEY_BYTES
+              + " are needed for HMAC-SHA256");
+      return;
+    }
+    keys.put(keyId, key);
   }
 }

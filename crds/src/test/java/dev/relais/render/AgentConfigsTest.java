@@ -132,6 +132,95 @@ class AgentConfigsTest {
     assertThat(ok.clusters().getFirst().model().timing().keepalive().toMillis()).isEqualTo(5);
   }
 
+  private static final String GOLDEN_KEYS =
+      """
+      keys:
+        activeKeyId: "1"
+        keys:
+          "1": "YThmNWYxNjdmNDRmNDk2NGU2Yzk5OGRlZTgyNzExMGM="
+      """;
+
+  /** The golden rendered tutorial with its keys section replaced. */
+  private static String renderedWithKeys(String keys) throws IOException {
+    String text = Files.readString(Path.of("src/test/resources/golden/tutorial.agentconfig.yaml"));
+    assertThat(text).endsWith(GOLDEN_KEYS);
+    return text.substring(0, text.length() - GOLDEN_KEYS.length()) + keys;
+  }
+
+  private static String keys(String active, String... idsAndKeys) {
+    StringBuilder out = new StringBuilder("keys:\n  activeKeyId: \"" + active + "\"\n  keys:\n");
+    for (int i = 0; i < idsAndKeys.length; i += 2) {
+      out.append("    \"").append(idsAndKeys[i]).append("\": \"").append(idsAndKeys[i + 1]);
+      out.append("\"\n");
+    }
+    return out.toString();
+  }
+
+  private static final String GOOD_KEY = "YThmNWYxNjdmNDRmNDk2NGU2Yzk5OGRlZTgyNzExMGM=";
+  // 15 bytes ("short-key-mater"), one less than MIN_KEY_BYTES.
+  private static final String SHORT_KEY = "c2hvcnQta2V5LW1hdGVy";
+
+  @Test
+  void theGoldenKeysSectionIsWhatTheseTestsReplace() throws IOException {
+    assertThat(AgentConfigs.read(renderedWithKeys(keys("1", "1", GOOD_KEY)), "ns"))
+        .isInstanceOf(Result.Ok.class);
+  }
+
+  @Test
+  void aRenderedKeyShorterThanTheMinimumIsRejectedWithoutShowingIt() throws IOException {
+    assertThat(java.util.Base64.getDecoder().decode(SHORT_KEY))
+        .hasSize(AgentConfigRenderer.MIN_KEY_BYTES - 1);
+    String reason = reason(renderedWithKeys(keys("1", "1", SHORT_KEY)));
+    assertThat(reason)
+        .isEqualTo(
+            "AgentConfig routers/tutorial: key '1' has 15 bytes; at least 16 are needed for"
+                + " HMAC-SHA256")
+        .doesNotContain(SHORT_KEY)
+        .doesNotContain("short-key");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"abc", "256", "-1", "01", "1.0", ""})
+  void aRenderedKeyIdOutsideZeroTo255IsRejected(String id) throws IOException {
+    assertThat(reason(renderedWithKeys(keys("1", "1", GOOD_KEY, id, GOOD_KEY))))
+        .isEqualTo(
+            "AgentConfig routers/tutorial: key id '"
+                + id
+                + "' must be a key number 0-255 (heartbeat's authkeys N)")
+        .doesNotContain(GOOD_KEY);
+  }
+
+  @Test
+  void aRenderedKeyThatIsNotBase64IsRejectedWithoutShowingIt() throws IOException {
+    String notBase64 = "not-base64-secret!";
+    assertThat(reason(renderedWithKeys(keys("1", "1", notBase64))))
+        .isEqualTo("AgentConfig routers/tutorial: key '1' is not valid base64")
+        .doesNotContain("secret");
+  }
+
+  @Test
+  void aRenderedActiveKeyThatIsNotListedIsRejected() throws IOException {
+    assertThat(reason(renderedWithKeys(keys("2", "1", GOOD_KEY))))
+        .isEqualTo("AgentConfig routers/tutorial: active key '2' missing");
+  }
+
+  @Test
+  void aRenderedDocumentWithoutKeysIsRejected() throws IOException {
+    assertThat(reason(renderedWithKeys("keys:\n  activeKeyId: \"1\"\n  keys: {}\n")))
+        .isEqualTo("AgentConfig routers/tutorial: keys: no heartbeat key");
+    assertThat(reason(renderedWithKeys("")))
+        .isEqualTo("AgentConfig routers/tutorial: keys: no heartbeat key");
+  }
+
+  @Test
+  void everyKeyProblemIsNamedAtOnce() throws IOException {
+    assertThat(reason(renderedWithKeys(keys("7", "1", SHORT_KEY, "x", GOOD_KEY))))
+        .isEqualTo(
+            "AgentConfig routers/tutorial: key '1' has 15 bytes; at least 16 are needed for"
+                + " HMAC-SHA256; key id 'x' must be a key number 0-255 (heartbeat's authkeys N);"
+                + " active key '7' missing");
+  }
+
   private static String reason(String text) {
     return ((Result.Rejected) AgentConfigs.read(text, "ns")).reason();
   }
