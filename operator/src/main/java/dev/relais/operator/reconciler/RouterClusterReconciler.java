@@ -63,6 +63,9 @@ public final class RouterClusterReconciler
   private InformerEventSource<Secret, RouterCluster> authSecrets;
   private InformerEventSource<RouterNodeState, RouterCluster> nodeStates;
   private InformerEventSource<Node, RouterCluster> standbyNodes;
+  // Conflicts are computed from this informer's cache, not the primary one: it is the one whose
+  // event triggers the other cluster's reconcile, so it already holds the cluster that changed.
+  private InformerEventSource<RouterCluster, RouterCluster> peerSource;
 
   public RouterClusterReconciler(OperatorSettings settings, OperatorMetrics metrics) {
     this.settings = settings;
@@ -150,7 +153,7 @@ public final class RouterClusterReconciler
                     !Objects.equals(
                         a.getMetadata().getGeneration(), b.getMetadata().getGeneration()))
             .withSecondaryToPrimaryMapper(this::conflictingWith);
-    InformerEventSource<RouterCluster, RouterCluster> peerSource =
+    peerSource =
         new InformerEventSource<>(
             (settings.watchedNamespaces().isEmpty()
                     ? peers.withWatchAllNamespaces()
@@ -383,8 +386,8 @@ public final class RouterClusterReconciler
   }
 
   private List<ClusterConflicts.Claims> allClaims() {
-    return primaries
-        .list()
+    return peerSource
+        .list(rc -> true)
         .filter(rc -> rc.getMetadata().getDeletionTimestamp() == null)
         .map(this::claimsOf)
         .toList();

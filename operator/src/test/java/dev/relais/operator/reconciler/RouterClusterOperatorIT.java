@@ -475,4 +475,41 @@ class RouterClusterOperatorIT {
         .atMost(ofSeconds(10))
         .until(() -> condition("tutorial", "Conflict").status == ConditionStatus.False);
   }
+
+  @Test
+  void probesAndMetricsAreServed() throws Exception {
+    apply(Fixtures.tutorial(NS, "tutorial"));
+    await().atMost(ofSeconds(10)).until(() -> rendered("tutorial") != null);
+    try (var endpoints =
+            dev.relais.operator.observe.OperatorEndpoints.start(
+                new java.net.InetSocketAddress("127.0.0.1", 0),
+                operator::scrape,
+                operator::healthy,
+                operator::started);
+        var http = java.net.http.HttpClient.newHttpClient()) {
+      String base = "http://127.0.0.1:" + endpoints.address().getPort();
+      for (String probe : List.of("/healthz", "/readyz")) {
+        var r =
+            http.send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + probe)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(probe).isEqualTo(200);
+      }
+      await()
+          .atMost(ofSeconds(10))
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          http.send(
+                                  java.net.http.HttpRequest.newBuilder(
+                                          java.net.URI.create(base + "/metrics"))
+                                      .build(),
+                                  java.net.http.HttpResponse.BodyHandlers.ofString())
+                              .body())
+                      .contains(
+                          "relais_operator_clusters{condition=\"ConfigInvalid\",status=\"False\"} 1.0")
+                      .contains("operator_sdk_reconciliations_started_total")
+                      .doesNotContain(Fixtures.KEY_1));
+    }
+  }
 }
