@@ -81,8 +81,10 @@ public final class Agent {
   }
 
   /**
-   * Applies a config (the first one, or a change) and waits until it is in force. Callers are
-   * serialized; sockets are bound here, off the loop, and the machines are touched only on it.
+   * Applies a config (the first one, or a change) and waits until it is in force. If it throws,
+   * part of it may be (a socket failed to bind after other clusters changed): applying the previous
+   * config again restores that. Callers are serialized; sockets are bound here, off the loop, and
+   * the machines are touched only on it.
    */
   public synchronized void apply(AgentConfigs.Result.Ok config) throws IOException {
     List<CompletableFuture<Void>> starting = new ArrayList<>();
@@ -94,6 +96,9 @@ public final class Agent {
         LOG.info("cluster={} does not name node {}; ignored", loaded.model().clusterId(), node);
       }
     }
+    // Translated up front, before anything changes: a config the protocol cannot take throws
+    // here and leaves the running one whole.
+    for (AgentConfigs.Loaded loaded : wanted.values()) ProtocolConfigs.of(loaded, node);
     for (var it = clusters.entrySet().iterator(); it.hasNext(); ) {
       var entry = it.next();
       if (!wanted.containsKey(entry.getKey())) {
@@ -112,7 +117,8 @@ public final class Agent {
               current.clusterId(),
               node,
               loaded.model().generation());
-          loop.execute(() -> current.reconfigure(loaded));
+          // Awaited with the starts below, so a failure reaches the caller.
+          starting.add(CompletableFuture.runAsync(() -> current.reconfigure(loaded), loop));
         }
         continue;
       }
