@@ -23,7 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code relais-agent}: the node agent. Standalone with --config; a thin main over runtime/. */
 @Command(
@@ -32,6 +34,8 @@ import picocli.CommandLine.Option;
     description = "Relais node agent: heartbeats, election and VIP failover for this router.")
 public final class AgentMain implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(AgentMain.class);
+
+  @Spec CommandSpec spec;
 
   @Option(
       names = "--config",
@@ -84,27 +88,35 @@ public final class AgentMain implements Callable<Integer> {
   public Integer call() throws Exception {
     String self =
         node != null ? node : Objects.requireNonNullElse(System.getenv("NODE_NAME"), hostName());
-    ConfigStore store = new ConfigStore(config, stateDir, namespace);
+    AgentMetrics metrics = new AgentMetrics();
+    ConfigStore store = new ConfigStore(config, stateDir, namespace, metrics);
+    // Startup failures a user can fix end with one line and exit 2, not a stack trace.
+    var stateDirProblem = store.stateDirProblem();
+    if (stateDirProblem.isPresent()) {
+      return fail("--state-dir " + stateDir + " is not usable: " + stateDirProblem.get());
+    }
     AgentConfigs.Result initial = store.initial();
     if (initial instanceof AgentConfigs.Result.Rejected(String reason)) {
-      System.err.println("relais-agent: config " + config + " rejected: " + reason);
-      return 2;
+      return fail("config " + config + " not usable: " + reason);
     }
-    long bootEpoch = BootEpochs.next(stateDir, System.currentTimeMillis() / 1000);
+    long bootEpoch;
+    try {
+      bootEpoch = BootEpochs.next(stateDir, System.currentTimeMillis() / 1000);
+    } catch (java.io.IOException e) {
+      return fail("--state-dir " + stateDir + ": cannot save the boot epoch: " + e);
+    }
     long warmStart = System.nanoTime();
     Agent.warmUp();
     LOG.debug("JIT warm-up took {} ms", (System.nanoTime() - warmStart) / 1_000_000);
     EventLoopGroup loops = EventLoops.single("relais-loop");
-    AgentMetrics metrics = new AgentMetrics();
     Agent[] agentRef = new Agent[1];
     Dataplane dataplane;
     try {
       dataplane =
           LinuxDataplane.open(event -> agentRef[0].onDataplaneEvent(event), realtimePriority);
     } catch (ErrnoException e) {
-      System.err.println("relais-agent: cannot open the data plane: " + e.getMessage());
       loops.shutdownGracefully();
-      return 2;
+      return fail("cannot open the data plane: " + e.getMessage());
     }
     io.netty.channel.EventLoop loop = loops.next();
     if (realtimePriority > 0) {
@@ -134,27 +146,19 @@ public final class AgentMain implements Callable<Integer> {
     }
     try {
       agent.apply((AgentConfigs.Result.Ok) initial);
-    } catch (java.io.IOException e) {
-      System.err.println("relais-agent: " + e.getMessage());
+    } catch (java.io.IOException | RuntimeException e) {
       dataplane.close();
       if (http != null) http.close();
       loops.shutdownGracefully();
-      return 2;
+      return fail("config " + config + " could not be applied: " + e);
     }
     LOG.info(
         "node={} agent started (boot epoch {}, {} transport)",
         self,
         bootEpoch,
         EventLoops.epoll() ? "epoll" : "nio");
-    store.watch(
-        ok -> {
-          try {
-            agent.apply(ok);
-          } catch (java.io.IOException e) {
-            metrics.configRejected();
-            LOG.error("node={} new config could not be applied: {}", self, e.getMessage());
-          }
-        });
+    store.initialApplied();
+    store.watch(agent::apply);
 
     CountDownLatch done = new CountDownLatch(1);
     HttpEndpoints endpoints = http;
@@ -163,6 +167,11 @@ public final class AgentMain implements Callable<Integer> {
             new Thread(
                 () -> {
                   LOG.info("node={} stopping: handing groups over", self);
+                  try {
+                    store.close(); // no config change races the handoff
+                  } catch (java.io.IOException e) {
+                    LOG.debug("closing the config watch: {}", e.toString());
+                  }
                   agent.shutdown(shutdownTimeout);
                   dataplane.close();
                   if (endpoints != null) endpoints.close();
@@ -172,6 +181,12 @@ public final class AgentMain implements Callable<Integer> {
                 "relais-shutdown"));
     done.await();
     return 0;
+  }
+
+  /** One line on stderr, exit code 2: for what the user can fix, no stack trace. */
+  private int fail(String message) {
+    spec.commandLine().getErr().println("relais-agent: " + message);
+    return 2;
   }
 
   private static String hostName() {

@@ -21,6 +21,13 @@ public final class AgentMetrics {
   private final Map<String, AtomicInteger> gauges = new ConcurrentHashMap<>();
   private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
+  // Registered up front, so the series reads 0 before the first rejection (a rate() or an alert
+  // on increase() then sees the first one too).
+  private final Counter configRejected =
+      Counter.builder("relais_config_rejected")
+          .description("Config changes not put in force: invalid, unreadable, too large, or failed")
+          .register(registry);
+
   /** 1 while this node holds the group, 0 otherwise. */
   public void vipHeld(String cluster, String group, boolean held) {
     gauge("relais_vip_held", "cluster", cluster, "group", group).set(held ? 1 : 0);
@@ -105,8 +112,9 @@ public final class AgentMetrics {
     counter("relais_garps_sent", "cluster", cluster, "group", group).increment(count);
   }
 
+  /** Every config the agent did not put in force, whatever the reason. */
   public void configRejected() {
-    counter("relais_config_rejected").increment();
+    configRejected.increment();
   }
 
   public String scrape() {
