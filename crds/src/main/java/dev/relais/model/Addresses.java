@@ -6,11 +6,17 @@ import java.net.InetAddress;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-/** Strict parsing of IP literals: never a DNS lookup, never BSD short forms like 10.1. */
+/**
+ * Strict parsing of IP literals: never a DNS lookup, never BSD short forms like 10.1, never a zone
+ * id.
+ */
 public final class Addresses {
   private static final Pattern DOTTED_QUAD =
       Pattern.compile(
           "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+  // The alphabet of the CRD's IPv6 pattern (Rules.IPV6): the API server rejects a zone id
+  // (fe80::1%eth0), which Inet6Address.ofLiteral would accept, and brackets.
+  private static final Pattern IPV6_CHARACTERS = Pattern.compile("[0-9A-Fa-f:.]+");
 
   private Addresses() {}
 
@@ -20,7 +26,9 @@ public final class Addresses {
     }
     try {
       if (text.indexOf(':') >= 0) {
-        return Optional.of(Inet6Address.ofLiteral(text));
+        return IPV6_CHARACTERS.matcher(text).matches()
+            ? Optional.of(Inet6Address.ofLiteral(text))
+            : Optional.empty();
       }
       if (DOTTED_QUAD.matcher(text).matches()) {
         return Optional.of(Inet4Address.ofLiteral(text));

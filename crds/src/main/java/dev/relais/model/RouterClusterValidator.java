@@ -1,7 +1,7 @@
 package dev.relais.model;
 
+import dev.relais.api.v1alpha1.AnnounceSpec;
 import dev.relais.api.v1alpha1.FailbackPolicy;
-import dev.relais.api.v1alpha1.FailbackSpec;
 import dev.relais.api.v1alpha1.HeartbeatSpec;
 import dev.relais.api.v1alpha1.NodeSpec;
 import dev.relais.api.v1alpha1.PingGroupSpec;
@@ -10,27 +10,38 @@ import dev.relais.api.v1alpha1.Rules;
 import dev.relais.api.v1alpha1.Transport;
 import dev.relais.api.v1alpha1.VipGroupSpec;
 import dev.relais.api.v1alpha1.VipSpec;
+import java.net.Inet4Address;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
  * Checks a defaulted spec completely: everything the CRD's schema and CEL rules check (with the
  * same messages for the CEL rules, see {@link Rules}), and what they cannot, such as full address
- * parsing and duplicate VIPs. Pure: no API calls.
+ * parsing and duplicate VIPs. Like an API server, it skips the CEL rules when the schema found an
+ * error that blocks them (see {@link Rules#RULES_NOT_CHECKED}). Pure: no API calls.
  */
 public final class RouterClusterValidator {
   static final String REQUIRED = "Required value";
   static final String NOT_A_NAME =
       "must be a lower-case DNS name (letters, digits, '-' and '.'), at most 63 characters";
+  static final String NOT_A_SECRET_NAME =
+      "must be a lower-case DNS name (letters, digits, '-' and '.'), at most 253 characters";
+  static final String NOT_A_KEY_ID = "must be a key number 0-255, as heartbeat's auth N";
   static final String NOT_AN_IP = "must be an IPv4 or IPv6 address";
   static final String NOT_A_CIDR = "must be an address with a prefix length, as 192.168.200.10/24";
   static final String NOT_AN_IFNAME = "must be an interface name of 1-15 characters";
   static final String DUPLICATE_VIP = "the same VIP appears twice in the cluster";
   static final String LABEL_IPV4_ONLY = "labels apply to IPv4 addresses only (IPv6 has no alias)";
+
+  // IFNAMSIZ (16) less the terminating NUL: the schema's maxLength for interfaces and labels.
+  private static final long MAX_IFNAME = 15;
+  // The schema's maxLength of activeKeyId: "255".
+  private static final long MAX_KEY_ID = 3;
 
   private static final Pattern NAME = Pattern.compile(Rules.NAME_PATTERN);
   private static final Pattern IFNAME = Pattern.compile(Rules.IFNAME_PATTERN);
@@ -38,6 +49,9 @@ public final class RouterClusterValidator {
   private static final Pattern KEY_ID = Pattern.compile(Rules.KEY_ID_PATTERN);
 
   private final List<Violation> violations = new ArrayList<>();
+  // A schema error of a kind that makes an API server skip every CEL rule: Required, TooLong,
+  // TooMany (and NotSupported and TypeInvalid, which binding into the spec classes catches).
+  private boolean blocksRules;
 
   private RouterClusterValidator() {}
 
@@ -51,29 +65,46 @@ public final class RouterClusterValidator {
   }
 
   private void spec(RouterClusterSpec spec) {
-    List<NodeSpec> nodes = spec.nodes == null ? List.of() : spec.nodes;
-    List<VipGroupSpec> groups = spec.vipGroups == null ? List.of() : spec.vipGroups;
-    if (spec.nodes == null) add("spec.nodes", REQUIRED);
-    if (spec.vipGroups == null || groups.isEmpty()) add("spec.vipGroups", REQUIRED);
+    List<NodeSpec> nodes = Objects.requireNonNullElse(spec.nodes, List.of());
+    List<VipGroupSpec> groups = Objects.requireNonNullElse(spec.vipGroups, List.of());
+    // The spec classes start their lists empty, so an omitted list reads as an empty one: both are
+    // Required here (for [] a server says minItems instead; either way the object is rejected).
+    if (nodes.isEmpty()) required("spec.nodes");
+    if (groups.isEmpty()) required("spec.vipGroups");
     maxItems("spec.nodes", nodes, Rules.MAX_NODES);
     maxItems("spec.vipGroups", groups, Rules.MAX_GROUPS);
     for (int i = 0; i < nodes.size(); i++) node("spec.nodes[" + i + "]", nodes.get(i));
+    duplicateKeys("spec.nodes", nodes.stream().map(n -> n.name).toList());
     for (int i = 0; i < groups.size(); i++) group("spec.vipGroups[" + i + "]", groups.get(i));
+    duplicateKeys("spec.vipGroups", groups.stream().map(g -> g.name).toList());
     auth(spec);
-    if (spec.heartbeat != null) heartbeat(spec.heartbeat);
-    if (spec.failback != null) failback(spec.failback);
+    heartbeat(spec.heartbeat);
+    range("spec.failback.delayMs", spec.failback.delayMs, 0, 86400000);
     health(spec);
+    announce(spec.announce);
     if (spec.standby != null) {
       maxItems("spec.standby", spec.standby, Rules.MAX_NODES);
       for (int i = 0; i < spec.standby.size(); i++)
         name("spec.standby[" + i + "]", spec.standby.get(i));
     }
     range("spec.addressLifetimeSeconds", spec.addressLifetimeSeconds, 0, 3600);
-    crossField(spec, nodes, groups);
     duplicateVips(groups);
+    if (blocksRules) {
+      // The server reports this without a path.
+      add("spec", Rules.RULES_NOT_CHECKED);
+    } else {
+      clusterRules(spec, nodes, groups);
+      heartbeatRules(spec.heartbeat);
+      if (spec.failback.policy == FailbackPolicy.Delayed && spec.failback.delayMs == null) {
+        add("spec.failback", Rules.DELAYED_NEEDS_DELAY_MSG);
+      }
+      labelRules(groups);
+    }
   }
 
-  private void crossField(RouterClusterSpec spec, List<NodeSpec> nodes, List<VipGroupSpec> groups) {
+  /** The CEL rules on the spec: {@link Rules#NODES_MIN_TWO} to {@link Rules#UNICAST_ADDRESSES}. */
+  private void clusterRules(
+      RouterClusterSpec spec, List<NodeSpec> nodes, List<VipGroupSpec> groups) {
     Set<String> names = new HashSet<>();
     nodes.forEach(n -> names.add(n.name));
     if (nodes.size() < 2) add("spec", Rules.NODES_MIN_TWO_MSG);
@@ -91,7 +122,7 @@ public final class RouterClusterValidator {
     if (spec.standby != null && !names.containsAll(spec.standby)) {
       add("spec", Rules.STANDBY_EXISTS_MSG);
     }
-    boolean unicast = spec.heartbeat == null || spec.heartbeat.transport == Transport.Unicast;
+    boolean unicast = spec.heartbeat.transport == Transport.Unicast;
     if (unicast && !nodes.stream().allMatch(n -> n.addresses != null && !n.addresses.isEmpty())) {
       add("spec", Rules.UNICAST_ADDRESSES_MSG);
     }
@@ -112,7 +143,7 @@ public final class RouterClusterValidator {
     name(path + ".preferredNode", group.preferredNode);
     if (group.requestedNode != null) name(path + ".requestedNode", group.requestedNode);
     if (group.addresses == null || group.addresses.isEmpty()) {
-      add(path + ".addresses", REQUIRED);
+      required(path + ".addresses");
       return;
     }
     maxItems(path + ".addresses", group.addresses, Rules.MAX_VIPS_PER_GROUP);
@@ -122,32 +153,48 @@ public final class RouterClusterValidator {
 
   private void vip(String path, VipSpec vip) {
     var cidr = Addresses.parseCidr(vip.address);
-    if (vip.address == null) add(path + ".address", REQUIRED);
-    else if (cidr.isEmpty()) add(path + ".address", NOT_A_CIDR);
-    if (vip.iface == null) add(path + ".interface", REQUIRED);
-    else if (!IFNAME.matcher(vip.iface).matches()) add(path + ".interface", NOT_AN_IFNAME);
+    // The schema's maxLength: an address and "/128".
+    text(path + ".address", vip.address, Rules.MAX_IP + 4, a -> cidr.isPresent(), NOT_A_CIDR);
+    text(path + ".interface", vip.iface, MAX_IFNAME, IFNAME.asMatchPredicate(), NOT_AN_IFNAME);
     if (vip.label != null) {
-      if (!LABEL.matcher(vip.label).matches()) add(path + ".label", NOT_AN_IFNAME);
-      if (vip.iface != null && !vip.label.startsWith(vip.iface + ":"))
-        add(path, Rules.LABEL_PREFIX_MSG);
-      if (cidr.isPresent() && !(cidr.get().address() instanceof java.net.Inet4Address)) {
+      text(path + ".label", vip.label, MAX_IFNAME, LABEL.asMatchPredicate(), NOT_AN_IFNAME);
+      if (cidr.isPresent() && !(cidr.get().address() instanceof Inet4Address)) {
         add(path + ".label", LABEL_IPV4_ONLY);
       }
     }
   }
 
+  /** The CEL rule on each VIP: {@link Rules#LABEL_PREFIX}. */
+  private void labelRules(List<VipGroupSpec> groups) {
+    for (int i = 0; i < groups.size(); i++) {
+      List<VipSpec> vips = groups.get(i).addresses;
+      for (int j = 0; j < vips.size(); j++) {
+        VipSpec vip = vips.get(j);
+        if (vip.label != null && !vip.label.startsWith(vip.iface + ":")) {
+          add("spec.vipGroups[" + i + "].addresses[" + j + "]", Rules.LABEL_PREFIX_MSG);
+        }
+      }
+    }
+  }
+
   private void auth(RouterClusterSpec spec) {
+    String p = "spec.authSecretRef";
     if (spec.authSecretRef == null) {
-      add("spec.authSecretRef", REQUIRED);
+      required(p);
       return;
     }
-    if (spec.authSecretRef.name == null) add("spec.authSecretRef.name", REQUIRED);
-    else if (!NAME.matcher(spec.authSecretRef.name).matches())
-      add("spec.authSecretRef.name", NOT_A_NAME);
-    if (spec.authSecretRef.activeKeyId == null) add("spec.authSecretRef.activeKeyId", REQUIRED);
-    else if (!KEY_ID.matcher(spec.authSecretRef.activeKeyId).matches()) {
-      add("spec.authSecretRef.activeKeyId", "must be a key number 0-255, as heartbeat's auth N");
-    }
+    text(
+        p + ".name",
+        spec.authSecretRef.name,
+        Rules.MAX_SECRET_NAME,
+        NAME.asMatchPredicate(),
+        NOT_A_SECRET_NAME);
+    text(
+        p + ".activeKeyId",
+        spec.authSecretRef.activeKeyId,
+        MAX_KEY_ID,
+        KEY_ID.asMatchPredicate(),
+        NOT_A_KEY_ID);
   }
 
   private void heartbeat(HeartbeatSpec hb) {
@@ -164,6 +211,11 @@ public final class RouterClusterValidator {
         ifname(p + ".interfaces[" + i + "]", hb.interfaces.get(i));
     }
     if (hb.multicastGroup != null) ip(p + ".multicastGroup", hb.multicastGroup);
+  }
+
+  /** The CEL rules on the heartbeat: {@link Rules#DEADTIME_OVER_KEEPALIVE} and the four after. */
+  private void heartbeatRules(HeartbeatSpec hb) {
+    String p = "spec.heartbeat";
     long keepalive = hb.keepaliveMs, dead = hb.deadTimeMs;
     if (dead <= 2 * keepalive) add(p, Rules.DEADTIME_OVER_KEEPALIVE_MSG);
     if (hb.warnTimeMs != null && (hb.warnTimeMs < keepalive || hb.warnTimeMs >= dead)) {
@@ -175,13 +227,6 @@ public final class RouterClusterValidator {
     }
     if (hb.transport == Transport.Multicast && hb.multicastGroup == null) {
       add(p, Rules.MULTICAST_NEEDS_GROUP_MSG);
-    }
-  }
-
-  private void failback(FailbackSpec fb) {
-    range("spec.failback.delayMs", fb.delayMs, 0, 86400000);
-    if (fb.policy == FailbackPolicy.Delayed && fb.delayMs == null) {
-      add("spec.failback", Rules.DELAYED_NEEDS_DELAY_MSG);
     }
   }
 
@@ -207,11 +252,33 @@ public final class RouterClusterValidator {
         String gp = p + ".pingGroups[" + i + "]";
         name(gp + ".name", g.name);
         if (g.targets == null || g.targets.isEmpty()) {
-          add(gp + ".targets", REQUIRED);
+          required(gp + ".targets");
           continue;
         }
         maxItems(gp + ".targets", g.targets, Rules.MAX_TARGETS);
         for (int j = 0; j < g.targets.size(); j++) ip(gp + ".targets[" + j + "]", g.targets.get(j));
+      }
+    }
+  }
+
+  private void announce(AnnounceSpec an) {
+    String p = "spec.announce";
+    range(p + ".count", an.count, 1, 100);
+    range(p + ".intervalMs", an.intervalMs, 1, 10000);
+    range(p + ".refreshSeconds", an.refreshSeconds, 0, 3600);
+  }
+
+  /**
+   * nodes and vipGroups are list-maps keyed by name: an API server reports each entry that repeats
+   * a name as a Duplicate value (structurallisttype). That error does not block the CEL rules, so
+   * the uniqueness rule's message comes as well.
+   */
+  private void duplicateKeys(String path, List<String> names) {
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < names.size(); i++) {
+      String name = names.get(i);
+      if (name != null && !seen.add(name)) {
+        add(path + "[" + i + "]", "Duplicate value: {\"name\":\"" + name + "\"}");
       }
     }
   }
@@ -230,17 +297,27 @@ public final class RouterClusterValidator {
   }
 
   private void name(String path, String value) {
-    if (value == null) add(path, REQUIRED);
-    else if (value.length() > Rules.MAX_NAME || !NAME.matcher(value).matches())
-      add(path, NOT_A_NAME);
+    text(path, value, Rules.MAX_NAME, NAME.asMatchPredicate(), NOT_A_NAME);
   }
 
   private void ifname(String path, String value) {
-    if (value == null || !IFNAME.matcher(value).matches()) add(path, NOT_AN_IFNAME);
+    text(path, value, MAX_IFNAME, IFNAME.asMatchPredicate(), NOT_AN_IFNAME);
   }
 
   private void ip(String path, String value) {
-    if (Addresses.parse(value).isEmpty()) add(path, NOT_AN_IP);
+    text(path, value, Rules.MAX_IP, a -> Addresses.parse(a).isPresent(), NOT_AN_IP);
+  }
+
+  /** A string the schema bounds by maxLength (TooLong, which blocks the CEL rules) and a syntax. */
+  private void text(
+      String path, String value, long maxLength, Predicate<String> syntax, String message) {
+    if (value == null) {
+      required(path);
+      return;
+    }
+    boolean tooLong = value.length() > maxLength;
+    blocksRules |= tooLong;
+    if (tooLong || !syntax.test(value)) add(path, message);
   }
 
   private void range(String path, Integer value, long min, long max) {
@@ -250,7 +327,15 @@ public final class RouterClusterValidator {
   }
 
   private void maxItems(String path, List<?> list, long max) {
-    if (list.size() > max) add(path, "must have at most " + max + " items");
+    if (list.size() > max) {
+      add(path, "must have at most " + max + " items");
+      blocksRules = true;
+    }
+  }
+
+  private void required(String path) {
+    add(path, REQUIRED);
+    blocksRules = true;
   }
 
   private void add(String path, String message) {

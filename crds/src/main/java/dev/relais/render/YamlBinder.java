@@ -33,7 +33,8 @@ import org.yaml.snakeyaml.resolver.Resolver;
  * with FAIL_ON_UNKNOWN_PROPERTIES: a field's YAML name is its {@link JsonProperty} name or its own,
  * an unknown or repeated field is an error, and a scalar is typed by the field it goes to (a plain
  * {@code 100} is the string "100" where a string is wanted; no YAML 1.1 guessing of {@code yes} or
- * {@code on}). Errors name the line and the field path.
+ * {@code on}), except that a quoted number is never an integer. Errors name the line and the field
+ * path.
  */
 final class YamlBinder {
   private YamlBinder() {}
@@ -235,9 +236,15 @@ final class YamlBinder {
     return property == null || property.value().isEmpty() ? javaName : property.value();
   }
 
-  /** A whole number in range; YAML's {@code +} sign and {@code _} separators are allowed. */
+  /**
+   * A whole number in range; YAML's {@code +} sign and {@code _} separators are allowed. A quoted
+   * one is a string, which the API server's schema rejects for an integer field.
+   */
   private static Long integer(Node node, String path, long min, long max) throws BindException {
     String s = scalar(node, path).trim();
+    if (((ScalarNode) node).getScalarStyle() != DumperOptions.ScalarStyle.PLAIN) {
+      throw new BindException(node, path, "must be of type integer: \"string\"");
+    }
     try {
       long value = Long.parseLong(s.replace("_", ""));
       if (value >= min && value <= max) return value;

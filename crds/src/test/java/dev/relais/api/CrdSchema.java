@@ -9,9 +9,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 
@@ -55,7 +57,7 @@ final class CrdSchema {
     }
   }
 
-  /** OpenAPI constraint failures as (path, keyword) pairs. */
+  /** OpenAPI constraint and list-map key failures as (path, keyword) pairs. */
   static List<String> check(String path, JsonNode schema, JsonNode data) {
     List<String> failures = new ArrayList<>();
     check(path, schema, data, (p, k) -> failures.add(p + ": " + k));
@@ -95,6 +97,15 @@ final class CrdSchema {
           fail.accept(path, "minItems");
         for (int i = 0; i < data.size(); i++)
           check(path + "[" + i + "]", schema.get("items"), data.get(i), fail);
+        if (schema.path("x-kubernetes-list-type").asText().equals("map")) {
+          Set<JsonNode> keys = new HashSet<>();
+          for (int i = 0; i < data.size(); i++) {
+            ObjectNode key = YAML.createObjectNode();
+            for (JsonNode k : schema.get("x-kubernetes-list-map-keys"))
+              key.set(k.asText(), data.get(i).get(k.asText()));
+            if (!keys.add(key)) fail.accept(path + "[" + i + "]", "duplicate");
+          }
+        }
       }
       case "string" -> {
         if (!data.isTextual()) {

@@ -91,6 +91,14 @@ class RouterClusterTranslatorTest {
   }
 
   @Test
+  void anIpv6AddressWithAZoneIdIsNoAddress() {
+    assertThat(Addresses.parse("fe80::1%eth0")).isEmpty();
+    assertThat(Addresses.parse("fe80::1%2")).isEmpty();
+    assertThat(Addresses.parse("[fe80::1]")).isEmpty();
+    assertThat(Addresses.parseCidr("fe80::1%eth0/64")).isEmpty();
+  }
+
+  @Test
   void aManifestWithATypoIsRejectedWithTheFieldName() {
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () ->

@@ -98,6 +98,8 @@ class AgentConfigsTest {
         .isEqualTo(keepalive + ": spec.heartbeat.keepaliveMs: 'fast' is not a whole number");
     assertThat(reason(text.replace("keepaliveMs: 5", "keepaliveMs: 5.5")))
         .isEqualTo(keepalive + ": spec.heartbeat.keepaliveMs: '5.5' is not a whole number");
+    assertThat(reason(text.replace("keepaliveMs: 5", "keepaliveMs: \"5\"")))
+        .isEqualTo(keepalive + ": spec.heartbeat.keepaliveMs: must be of type integer: \"string\"");
     assertThat(reason(text.replace("policy: Auto", "policy: auto")))
         .isEqualTo(
             line(text, "policy: Auto", 0)
@@ -124,7 +126,6 @@ class AgentConfigsTest {
   void typesComeFromTheFieldsNotFromYamlGuessing() throws IOException {
     String text =
         example("tutorial-fast")
-            .replace("keepaliveMs: 5", "keepaliveMs: \"5\"")
             .replace("  name: tutorial\n", "  name: 1234\n  generation: 7\n  labels: {a: b}\n");
     var ok = (Result.Ok) AgentConfigs.read(text, "ns");
     assertThat(ok.clusters().getFirst().model().clusterId()).isEqualTo("ns/1234");

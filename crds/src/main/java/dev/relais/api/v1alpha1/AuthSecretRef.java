@@ -13,7 +13,7 @@ import io.fabric8.generator.annotation.Size;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class AuthSecretRef {
   @Required
-  @Size(min = 1, max = 253)
+  @Size(min = 1, max = Rules.MAX_SECRET_NAME)
   @Pattern(Rules.NAME_PATTERN)
   @JsonPropertyDescription("Name of the Secret, in the RouterCluster's namespace.")
   public String name;

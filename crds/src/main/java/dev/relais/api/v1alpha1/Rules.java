@@ -16,6 +16,17 @@ public final class Rules {
   public static final long MAX_TARGETS = 16;
   // The longest textual IPv6 address (IPv4-mapped form).
   public static final long MAX_IP = 45;
+  // A Secret's name is a DNS subdomain (RFC 1123): at most 253 characters.
+  public static final long MAX_SECRET_NAME = 253;
+
+  /**
+   * What an API server adds when it skips every CEL rule because the schema already found a
+   * required field missing, a string too long, a list too long, a value outside an enum or of the
+   * wrong type (apiextensions-apiserver, customresource strategy, hasBlockingErr).
+   */
+  public static final String RULES_NOT_CHECKED =
+      "some validation rules were not checked because the object was invalid; correct the"
+          + " existing errors to complete validation";
 
   public static final String NODES_MIN_TWO = "size(self.nodes) >= 2";
   public static final String NODES_MIN_TWO_MSG = "a cluster needs at least two nodes";
