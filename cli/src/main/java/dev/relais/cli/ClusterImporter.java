@@ -19,6 +19,7 @@ import dev.relais.model.Addresses;
 import dev.relais.model.RouterClusterValidator;
 import dev.relais.model.Violation;
 import dev.relais.render.AgentConfigRenderer;
+import dev.relais.render.ConfigObjects;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -112,6 +113,10 @@ public final class ClusterImporter {
     Secret secret =
         new SecretBuilder()
             .withMetadata(meta(name + "-auth", options))
+            // The operator watches only Secrets with this label (it names the missing label).
+            .editMetadata()
+            .addToLabels(ConfigObjects.AUTH_LABEL, "true")
+            .endMetadata()
             .withType("Opaque")
             .withStringData(keys)
             .build();

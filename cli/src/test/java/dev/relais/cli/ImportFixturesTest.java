@@ -85,6 +85,7 @@ class ImportFixturesTest {
     Secret secret = result.secret();
     assertThat(secret.getMetadata().getName()).isEqualTo("tutorial-auth");
     assertThat(secret.getType()).isEqualTo("Opaque");
+    assertThat(secret.getMetadata().getLabels()).containsEntry("relais.dev/auth", "true");
     assertThat(secret.getData()).isNullOrEmpty();
     assertThat(secret.getStringData())
         .containsExactly(Map.entry("1", "a8f5f167f44f4964e6c998dee827110c"));
