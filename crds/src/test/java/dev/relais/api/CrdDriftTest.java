@@ -2,8 +2,6 @@ package dev.relais.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.relais.api.v1alpha1.RouterCluster;
-import dev.relais.api.v1alpha1.RouterNodeState;
 import io.fabric8.crdv2.generator.CRDGenerator;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,11 +19,7 @@ class CrdDriftTest {
 
   @Test
   void committedCrdsMatchTheJavaTypes(@TempDir Path out) throws IOException {
-    new CRDGenerator()
-        .inOutputDir(out.toFile())
-        .forCRDVersions("v1")
-        .customResourceClasses(RouterCluster.class, RouterNodeState.class)
-        .generate();
+    CrdFiles.generator(out.toFile()).generate();
     for (Path committed : new Path[] {CrdSchema.ROUTER_CLUSTERS, CrdSchema.ROUTER_NODE_STATES}) {
       assertThat(Files.readString(out.resolve(committed.getFileName())))
           .as(HOW_TO_FIX)

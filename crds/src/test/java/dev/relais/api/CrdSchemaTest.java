@@ -46,7 +46,26 @@ class CrdSchemaTest {
             "VIP=.status.vip",
             "ACTIVE=.status.activeNode",
             "READY=.status.conditions[?(@.type==\"Ready\")].status",
+            "REASON=.status.conditions[?(@.type==\"Ready\")].reason",
+            "LAST FAILOVER=.status.lastFailover.time",
             "AGE=.metadata.creationTimestamp");
+  }
+
+  @Test
+  void printerColumnsComeInDeclarationOrderWithAgeLastAndWideOnesAtPriorityOne() {
+    List<String> columns = new ArrayList<>();
+    clusters
+        .version()
+        .path("additionalPrinterColumns")
+        .forEach(c -> columns.add(c.get("name").asText() + "/" + c.get("priority").asInt()));
+    assertThat(columns)
+        .containsExactly("VIP/0", "ACTIVE/0", "READY/0", "REASON/1", "LAST FAILOVER/1", "AGE/0");
+    List<String> nodeStateColumns = new ArrayList<>();
+    nodeStates
+        .version()
+        .path("additionalPrinterColumns")
+        .forEach(c -> nodeStateColumns.add(c.get("name").asText()));
+    assertThat(nodeStateColumns).containsExactly("CLUSTER", "NODE", "STATE", "AGE");
   }
 
   @Test
