@@ -126,7 +126,8 @@ class AgentConfigsTest {
   void typesComeFromTheFieldsNotFromYamlGuessing() throws IOException {
     String text =
         example("tutorial-fast")
-            .replace("  name: tutorial\n", "  name: 1234\n  generation: 7\n  labels: {a: b}\n");
+            .replace(
+                "  name: tutorial-fast\n", "  name: 1234\n  generation: 7\n  labels: {a: b}\n");
     var ok = (Result.Ok) AgentConfigs.read(text, "ns");
     assertThat(ok.clusters().getFirst().model().clusterId()).isEqualTo("ns/1234");
     assertThat(ok.clusters().getFirst().model().generation()).isEqualTo(7);
