@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.relais.api.v1alpha1.FailbackPolicy;
 import dev.relais.api.v1alpha1.Transport;
+import dev.relais.render.ConfigObjects;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -11,6 +12,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class RouterClusterTranslatorTest {
   private static Manifests example(String file) throws IOException {
@@ -78,6 +81,17 @@ class RouterClusterTranslatorTest {
     assertThat(invalid.summary())
         .contains("spec: node names must be unique")
         .contains("spec.heartbeat: deadTimeMs must be more than twice keepaliveMs");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"tutorial.yaml", "tutorial-fast.yaml", "active-active.yaml"})
+  void everyExampleAuthSecretCarriesTheLabelTheOperatorWatches(String file) throws IOException {
+    assertThat(example(file).secrets())
+        .isNotEmpty()
+        .allSatisfy(
+            s ->
+                assertThat(s.getMetadata().getLabels())
+                    .containsEntry(ConfigObjects.AUTH_LABEL, "true"));
   }
 
   @Test
