@@ -8,8 +8,7 @@ cd "$(dirname "$0")/../.."
 . bin/lib/java.sh
 relais_find_java
 cp_file=operator/target/bench.classpath
-./mvnw -B -q -pl crds install -DskipTests
-./mvnw -B -q -pl operator test-compile dependency:build-classpath \
+./mvnw -B -q -pl operator -am test-compile dependency:build-classpath \
   -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
 exec java "${RELAIS_JVM_FLAGS[@]}" -XX:+UseSerialGC -Xmx1g \
   -cp "operator/target/test-classes:operator/target/classes:$(cat "$cp_file")" \
