@@ -60,7 +60,9 @@ public final class ScaleBenchmark {
 
       // Simulated agents: when a cluster's rendered config appears or changes, both nodes report
       // it.
-      ExecutorService agents = Executors.newFixedThreadPool(4);
+      ExecutorService agents =
+          Executors.newFixedThreadPool(
+              4, Thread.ofPlatform().name("simulated-agent-", 0).factory());
       Map<String, String> reported = new ConcurrentHashMap<>();
       SharedIndexInformer<Secret> configs =
           client
@@ -147,6 +149,8 @@ public final class ScaleBenchmark {
       System.out.printf(
           "start -> all %d rendered: %.1f s; all Ready: %.1f s%n",
           clusters, rendered / 1e9, (System.nanoTime() - start) / 1e9);
+      System.out.println("writes so far: " + api.writes());
+      System.out.println("CPU so far by thread group: " + cpuByThreadGroup());
       System.out.printf(
           "node states: %d%n",
           client.resources(RouterNodeState.class).inNamespace(RELEASE).list().getItems().size());
@@ -243,6 +247,24 @@ public final class ScaleBenchmark {
         .filter(e -> which.test(e.getKey()))
         .mapToLong(e -> e.getValue() - before.getOrDefault(e.getKey(), 0L))
         .sum();
+  }
+
+  /** CPU seconds per thread-name prefix (numbers and what follows stripped), largest first. */
+  static String cpuByThreadGroup() {
+    var mx = ManagementFactory.getThreadMXBean();
+    Map<String, Double> groups = new java.util.TreeMap<>();
+    for (var info : mx.getThreadInfo(mx.getAllThreadIds())) {
+      if (info == null) continue;
+      long cpu = mx.getThreadCpuTime(info.getThreadId());
+      if (cpu <= 0) continue;
+      String group = info.getThreadName().replaceAll("[-\\s\\[]*\\d.*$", "");
+      groups.merge(group.isEmpty() ? info.getThreadName() : group, cpu / 1e9, Double::sum);
+    }
+    return groups.entrySet().stream()
+        .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+        .limit(12)
+        .map(e -> String.format("%s %.1f s", e.getKey(), e.getValue()))
+        .collect(java.util.stream.Collectors.joining(", "));
   }
 
   static long heapAfterGc() throws InterruptedException {
