@@ -27,6 +27,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.security.SecureRandom;
 import java.util.HashSet;
@@ -63,9 +64,12 @@ public final class RouterClusterReconciler
   private InformerEventSource<Secret, RouterCluster> authSecrets;
   private InformerEventSource<RouterNodeState, RouterCluster> nodeStates;
   private InformerEventSource<Node, RouterCluster> standbyNodes;
-  // Conflicts are computed from this informer's cache, not the primary one: it is the one whose
-  // event triggers the other cluster's reconcile, so it already holds the cluster that changed.
-  private InformerEventSource<RouterCluster, RouterCluster> peerSource;
+  // A cluster whose conflicts changed pokes the clusters on the other side, so both carry the
+  // condition. The poke comes from a reconcile of the changed cluster, which is then in the
+  // primary cache that the other cluster's reconcile reads (no second RouterCluster watch).
+  private final SimpleInboundEventSource<RouterCluster> peers =
+      new SimpleInboundEventSource<>("conflicting-clusters");
+  private final Map<String, Set<String>> conflictsOf = new ConcurrentHashMap<>();
 
   public RouterClusterReconciler(OperatorSettings settings, OperatorMetrics metrics) {
     this.settings = settings;
@@ -145,22 +149,7 @@ public final class RouterClusterReconciler
                     n -> ids(primaries.byIndex(NODE_INDEX, n.getMetadata().getName())))
                 .build(),
             context);
-    var peers =
-        InformerEventSourceConfiguration.from(RouterCluster.class, RouterCluster.class)
-            .withName("conflicting-clusters")
-            .withOnUpdateFilter(
-                (a, b) ->
-                    !Objects.equals(
-                        a.getMetadata().getGeneration(), b.getMetadata().getGeneration()))
-            .withSecondaryToPrimaryMapper(this::conflictingWith);
-    peerSource =
-        new InformerEventSource<>(
-            (settings.watchedNamespaces().isEmpty()
-                    ? peers.withWatchAllNamespaces()
-                    : peers.withNamespaces(settings.watchedNamespaces()))
-                .build(),
-            context);
-    return List.of(rendered, nodeStates, authSecrets, standbyNodes, peerSource);
+    return List.of(rendered, nodeStates, authSecrets, standbyNodes, peers);
   }
 
   @Override
@@ -190,7 +179,7 @@ public final class RouterClusterReconciler
             standby(cluster),
             PublishedConfigs.read(current),
             reachableRevisions(cluster, states),
-            ClusterConflicts.find(claimsOf(cluster), allClaims(), this::published),
+            conflicts(id, cluster),
             salt());
     boolean wrote = plan.publish().map(p -> publish(client, cluster, current, p)).orElse(false);
 
@@ -232,6 +221,7 @@ public final class RouterClusterReconciler
         .delete();
     sweep(client, statesOf(ns + "/" + name));
     claims.remove(ns + "/" + name);
+    poke(Objects.requireNonNullElse(conflictsOf.remove(ns + "/" + name), Set.of()));
     metrics.forget(ns + "/" + name);
     LOG.info("cluster={}/{} deleted: rendered config and node states removed", ns, name);
     return DeleteControl.defaultDelete();
@@ -386,19 +376,28 @@ public final class RouterClusterReconciler
   }
 
   private List<ClusterConflicts.Claims> allClaims() {
-    return peerSource
-        .list(rc -> true)
+    return primaries
+        .list()
         .filter(rc -> rc.getMetadata().getDeletionTimestamp() == null)
         .map(this::claimsOf)
         .toList();
   }
 
-  private Set<ResourceID> conflictingWith(RouterCluster changed) {
-    ClusterConflicts.Claims self = ClusterConflicts.Claims.of(changed);
-    return ClusterConflicts.find(self, allClaims(), this::published).stream()
-        .map(c -> parse(c.other()))
-        .flatMap(Set::stream)
-        .collect(Collectors.toSet());
+  private List<ClusterConflicts.Conflict> conflicts(String id, RouterCluster cluster) {
+    List<ClusterConflicts.Conflict> found =
+        ClusterConflicts.find(claimsOf(cluster), allClaims(), this::published);
+    Set<String> now =
+        found.stream().map(ClusterConflicts.Conflict::other).collect(Collectors.toSet());
+    Set<String> before = Objects.requireNonNullElse(conflictsOf.put(id, now), Set.of());
+    Set<String> changed = new HashSet<>(now);
+    changed.addAll(before);
+    changed.removeIf(other -> now.contains(other) && before.contains(other));
+    poke(changed);
+    return found;
+  }
+
+  private void poke(Set<String> clusters) {
+    clusters.forEach(other -> parse(other).forEach(peers::propagateEvent));
   }
 
   private static Set<ResourceID> fromAnnotation(Map<String, String> annotations) {
