@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.javaoperatorsdk.operator.processing.event.rate.LinearRateLimiter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -65,6 +66,9 @@ public final class RelaisOperator implements AutoCloseable {
     operator.register(
         new RouterClusterReconciler(settings, metrics),
         c -> {
+          // At most one reconcile per cluster per 200 ms: the reports both agents write within
+          // milliseconds of each other (a failover, a new revision) become one status write.
+          c.withRateLimiter(new LinearRateLimiter(Duration.ofMillis(200), 1));
           if (settings.watchedNamespaces().isEmpty()) c.watchingAllNamespaces();
           else c.settingNamespaces(settings.watchedNamespaces());
         });
