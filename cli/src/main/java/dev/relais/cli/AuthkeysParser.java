@@ -15,6 +15,8 @@ import java.util.regex.Pattern;
  * Reads authkeys text as heartbeat 3.0.6 does (heartbeat-3.md §2.1): {@code #} lines and blank
  * lines skipped, a line starting with {@code a} is {@code auth N}, others {@code N method [key]};
  * the key is the one whitespace-free token after the method. Pure: text in, {@link Authkeys} out.
+ * No message quotes a line of the file: a mistyped line may hold a key, so messages name the line
+ * and the problem only.
  */
 public final class AuthkeysParser {
   /** heartbeat's code accepts indexes 0..15 (its man page says 1..15). */
@@ -67,11 +69,7 @@ public final class AuthkeysParser {
       Optional<Method> method = method(m.group(2));
       Optional<String> key = Optional.ofNullable(m.group(3));
       if (method.isEmpty()) {
-        diagnostics.add(
-            Diagnostic.error(
-                AUTHKEYS,
-                line,
-                "unknown method '" + m.group(2) + "': heartbeat knows sha1, md5 and crc"));
+        diagnostics.add(Diagnostic.error(AUTHKEYS, line, unknownMethod(m.group(2))));
         continue;
       }
       if (method.get() == Method.CRC && key.isPresent()) {
@@ -81,7 +79,10 @@ public final class AuthkeysParser {
       }
       if (method.get() != Method.CRC && key.isEmpty()) {
         diagnostics.add(
-            Diagnostic.error(AUTHKEYS, line, m.group(2) + " needs a key after the method"));
+            Diagnostic.error(
+                AUTHKEYS,
+                line,
+                method.get().name().toLowerCase(Locale.ROOT) + " needs a key after the method"));
         continue;
       }
       if (m.group(4) != null) {
@@ -132,6 +133,24 @@ public final class AuthkeysParser {
       }
     }
     return new Authkeys(lineCount, active, keys, diagnostics);
+  }
+
+  /**
+   * Names the problem, never the word: {@code 1 sha1KEY} (a missing space) makes the key the
+   * method, and these messages reach terminals, CI logs and the YAML header.
+   */
+  private static String unknownMethod(String word) {
+    String lower = word.toLowerCase(Locale.ROOT);
+    for (String name : List.of("sha1", "md5")) {
+      if (lower.startsWith(name)) {
+        return "the method "
+            + name
+            + " runs into the text after it: put a space between the method and the key"
+            + " (the line is not shown, as it holds a key)";
+      }
+    }
+    return "unknown method: heartbeat knows sha1, md5 and crc (the line is not shown, as it may"
+        + " hold a key)";
   }
 
   private static Optional<Integer> index(String digits) {

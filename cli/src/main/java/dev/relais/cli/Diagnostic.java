@@ -6,7 +6,8 @@ import java.util.Locale;
 
 /**
  * One finding of an import, tied to where it comes from: a file of the heartbeat directory and a
- * line (0 when it concerns the whole file or a command-line option).
+ * line (0 when it concerns the whole file or a command-line option). The message may quote the
+ * input as written; {@link #toString()}, the only form printed, escapes it onto one safe line.
  */
 public record Diagnostic(Severity severity, String file, int line, String message) {
   public static final String HA_CF = "ha.cf";
@@ -59,14 +60,17 @@ public record Diagnostic(Severity severity, String file, int line, String messag
     };
   }
 
-  /** As compilers print it: {@code ha.cf:12: warning: ...}. */
+  /**
+   * As compilers print it: {@code ha.cf:12: warning: ...}, always one line without control
+   * characters ({@link OneLine}): it goes to a terminal and, for warnings, into a YAML comment.
+   */
   @Override
   public String toString() {
-    return file
+    return OneLine.escape(file)
         + (line > 0 ? ":" + line : "")
         + ": "
         + severity.name().toLowerCase(Locale.ROOT)
         + ": "
-        + message;
+        + OneLine.escape(message);
   }
 }

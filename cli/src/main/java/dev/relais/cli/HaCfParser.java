@@ -12,9 +12,11 @@ import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -40,7 +42,10 @@ public final class HaCfParser {
   private Optional<Located<Duration>> initdead = Optional.empty();
   private Optional<Located<AutoFailback>> autoFailback = Optional.empty();
   private Optional<Located<String>> clusterName = Optional.empty();
+  private final Set<InetAddress> ucastPeers = new HashSet<>();
   private boolean respawnsIpfail;
+  private boolean bcastOrUcastSeen;
+  private boolean stopped;
   private int udpPort = DEFAULT_UDP_PORT;
 
   private HaCfParser() {}
@@ -48,7 +53,7 @@ public final class HaCfParser {
   public static HaCf parse(String text) {
     HaCfParser p = new HaCfParser();
     String[] lines = text.split("\n", -1);
-    for (int i = 0; i < lines.length; i++) {
+    for (int i = 0; i < lines.length && !p.stopped; i++) {
       String line = lines[i];
       int hash = line.indexOf('#');
       if (hash >= 0) line = line.substring(0, hash);
@@ -152,7 +157,7 @@ public final class HaCfParser {
       error(line, "udpport takes one port number 1-65535");
       return;
     }
-    if (media.stream().anyMatch(m -> !(m instanceof Medium.Mcast))) {
+    if (bcastOrUcastSeen) {
       warn(
           line,
           "udpport after a bcast/ucast line: heartbeat used the earlier port for the media above"
@@ -164,7 +169,10 @@ public final class HaCfParser {
   private void bcast(String[] values, int line) {
     if (values.length == 0) error(line, "bcast needs at least one interface");
     for (String iface : values) {
-      if (ifname(iface, line)) media.add(new Medium.Bcast(iface, udpPort, line));
+      if (ifname(iface, line)) {
+        media.add(new Medium.Bcast(iface, udpPort, line));
+        bcastOrUcastSeen = true;
+      }
     }
   }
 
@@ -207,7 +215,24 @@ public final class HaCfParser {
       error(line, "ucast peer '" + values[1] + "' is not an IP address");
       return;
     }
-    if (ok) media.add(new Medium.Ucast(values[0], peer.get(), udpPort, line));
+    if (!ok) return;
+    media.add(new Medium.Ucast(values[0], peer.get(), udpPort, line));
+    bcastOrUcastSeen = true;
+    // With ucast first (the transport), each peer is a node's address or an error: more peers
+    // than the nodes can hold certainly fail.
+    if (media.getFirst() instanceof Medium.Ucast
+        && ucastPeers.add(peer.get())
+        && ucastPeers.size() > Rules.MAX_NODES * Rules.MAX_ADDRESSES_PER_NODE) {
+      stop(
+          line,
+          "ucast peer "
+              + ucastPeers.size()
+              + ": a RouterCluster has at most "
+              + Rules.MAX_NODES
+              + " nodes of "
+              + Rules.MAX_ADDRESSES_PER_NODE
+              + " addresses each");
+    }
   }
 
   private void node(String[] values, int line) {
@@ -218,6 +243,9 @@ public final class HaCfParser {
         error(line, "node name '" + value + "' is not a DNS name (letters, digits, '-', '.')");
       } else if (nodes.stream().anyMatch(n -> n.value().equals(name))) {
         warn(line, "node " + name + " is listed twice; it is imported once");
+      } else if (nodes.size() == Rules.MAX_NODES) {
+        stop(line, "node " + name + ": a RouterCluster has at most " + Rules.MAX_NODES + " nodes");
+        return;
       } else {
         nodes.add(new Located<>(name, line));
       }
@@ -351,6 +379,12 @@ public final class HaCfParser {
 
   private void error(int line, String message) {
     diagnostics.add(Diagnostic.error(HA_CF, line, message));
+  }
+
+  /** A limit the import certainly exceeds: one error, and the rest of the file is not read. */
+  private void stop(int line, String message) {
+    error(line, message + "; the rest of ha.cf is not read");
+    stopped = true;
   }
 
   private void warn(int line, String message) {

@@ -33,6 +33,8 @@ public final class HaresourcesParser {
   private final List<Diagnostic> diagnostics = new ArrayList<>();
   private final List<ResourceGroup> groups = new ArrayList<>();
   private final Map<String, Integer> groupKeys = new HashMap<>();
+  private int groupsWithVips;
+  private boolean stopped;
 
   private HaresourcesParser() {}
 
@@ -43,7 +45,7 @@ public final class HaresourcesParser {
     HaresourcesParser p = new HaresourcesParser();
     String[] lines = text.split("\n", -1);
     List<Word> logical = new ArrayList<>();
-    for (int i = 0; i < lines.length; i++) {
+    for (int i = 0; i < lines.length && !p.stopped; i++) {
       String line = lines[i].replace("\r", "");
       int hash = line.indexOf('#');
       if (hash >= 0) line = line.substring(0, hash);
@@ -87,8 +89,42 @@ public final class HaresourcesParser {
       return;
     }
     List<Resource> resources = new ArrayList<>();
-    for (Word w : words.subList(1, words.size())) resource(w).ifPresent(resources::add);
+    int vips = 0;
+    for (Word w : words.subList(1, words.size())) {
+      Optional<Resource> r = resource(w);
+      if (r.isEmpty()) continue;
+      resources.add(r.get());
+      if (r.get() instanceof Resource.Vip && ++vips > Rules.MAX_VIPS_PER_GROUP) {
+        stop(
+            w.line(),
+            "address "
+                + vips
+                + " of node "
+                + name
+                + "'s group: a VIP group holds at most "
+                + Rules.MAX_VIPS_PER_GROUP);
+        return;
+      }
+    }
+    // Every group with an address becomes a VIP group or an error, so the 33rd is certainly one
+    // too many: stop here rather than read a file of thousands of lines to the end.
+    if (vips > 0 && ++groupsWithVips > Rules.MAX_GROUPS) {
+      stop(
+          node.line(),
+          "resource group "
+              + groupsWithVips
+              + " with an address: a RouterCluster holds at most "
+              + Rules.MAX_GROUPS
+              + " VIP groups");
+      return;
+    }
     groups.add(new ResourceGroup(name, resources, node.line()));
+  }
+
+  /** A limit the import certainly exceeds: one error, and the rest of the file is not read. */
+  private void stop(int line, String message) {
+    error(line, message + "; the rest of haresources is not read");
+    stopped = true;
   }
 
   private Optional<Resource> resource(Word word) {

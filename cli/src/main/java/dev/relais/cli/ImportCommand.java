@@ -111,7 +111,7 @@ public final class ImportCommand implements Callable<Integer> {
                 + errors
                 + (errors == 1 ? " error" : " errors")
                 + " in "
-                + dir
+                + OneLine.escape(dir.toString())
                 + "; nothing imported");
         err.flush();
         return FAILED;
@@ -119,11 +119,15 @@ public final class ImportCommand implements Callable<Integer> {
     }
   }
 
-  /** Comments above the YAML, so the warnings travel with the file into git. */
+  /**
+   * Comments above the YAML, so the warnings travel with the file into git. Each is one line:
+   * {@link OneLine} escapes every character a YAML parser reads as a line break, so no text from
+   * the input can end a comment and add a key or a document.
+   */
   private String header(List<Diagnostic> diagnostics) {
     StringBuilder h = new StringBuilder();
     h.append("# Imported from heartbeat's configuration in ")
-        .append(dir.toString().replaceAll("\\R", " ")) // a comment must stay one line
+        .append(OneLine.escape(dir.toString()))
         .append(" by relais import.\n");
     h.append("# The Secret holds the heartbeat keys: keep this file as private as authkeys.\n");
     diagnostics.stream()

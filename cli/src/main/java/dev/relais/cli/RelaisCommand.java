@@ -1,5 +1,6 @@
 package dev.relais.cli;
 
+import java.io.PrintWriter;
 import java.security.SecureRandom;
 import java.util.random.RandomGenerator;
 import picocli.CommandLine;
@@ -24,7 +25,25 @@ public final class RelaisCommand implements Runnable {
 
   /** The command tree with its effects handed in: tests pass a fixed resolver and random source. */
   public static CommandLine commandLine(NameResolver resolver, RandomGenerator random) {
-    return new CommandLine(new RelaisCommand()).addSubcommand(new ImportCommand(resolver, random));
+    return new CommandLine(new RelaisCommand())
+        .addSubcommand(new ImportCommand(resolver, random))
+        .setParameterExceptionHandler(RelaisCommand::usageError);
+  }
+
+  /**
+   * picocli's own handling (message, then suggestions or usage, then the invalid-input exit code),
+   * except that the message, which quotes the arguments, is escaped onto one line as every
+   * diagnostic is.
+   */
+  private static int usageError(CommandLine.ParameterException e, String[] args) {
+    CommandLine cmd = e.getCommandLine();
+    PrintWriter err = cmd.getErr();
+    err.println(OneLine.escape(String.valueOf(e.getMessage())));
+    if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, err)) cmd.usage(err);
+    err.flush();
+    return cmd.getExitCodeExceptionMapper() != null
+        ? cmd.getExitCodeExceptionMapper().getExitCode(e)
+        : cmd.getCommandSpec().exitCodeOnInvalidInput();
   }
 
   public static void main(String[] args) {

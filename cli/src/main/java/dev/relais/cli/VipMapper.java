@@ -43,6 +43,7 @@ final class VipMapper {
             r -> {
               if (r instanceof Resource.Vip v) v.label().ifPresent(labels::add);
             });
+    Map<String, Integer> nextAlias = new HashMap<>();
     Map<InetAddress, Integer> seen = new HashMap<>();
     List<VipGroupSpec> groups = new ArrayList<>();
     for (ResourceGroup g : hr.groups()) {
@@ -66,7 +67,7 @@ final class VipMapper {
                       v.line(),
                       v.address().getHostAddress() + " is already a resource on line " + before));
             } else {
-              vip(v, labels, out).ifPresent(vips::add);
+              vip(v, labels, nextAlias, out).ifPresent(vips::add);
               addresses.add(v.address());
             }
           }
@@ -99,7 +100,8 @@ final class VipMapper {
     return groups;
   }
 
-  private static Optional<VipSpec> vip(Resource.Vip v, Set<String> labels, List<Diagnostic> out) {
+  private static Optional<VipSpec> vip(
+      Resource.Vip v, Set<String> labels, Map<String, Integer> nextAlias, List<Diagnostic> out) {
     String where = v.text();
     if (v.prefix().isEmpty() || v.iface().isEmpty()) {
       out.add(
@@ -138,10 +140,13 @@ final class VipMapper {
                             + ")")));
     String label = v.label().orElse(null);
     if (label == null && v.agent() == Agent.IPADDR) {
-      // IPaddr adds the address as the first free alias NIC:N (heartbeat-3.md §4.3).
-      for (int n = 0; label == null; n++) {
-        if (!labels.contains(iface + ":" + n)) label = iface + ":" + n;
-      }
+      // IPaddr adds the address as the first free alias NIC:N (heartbeat-3.md §4.3). One counter
+      // per interface, only ever moving up past labels written explicitly: linear in the file
+      // (a scan from 0 for each address took 36 s for 32,000 lines).
+      int n = nextAlias.getOrDefault(iface, 0);
+      while (labels.contains(iface + ":" + n)) n++;
+      nextAlias.put(iface, n + 1);
+      label = iface + ":" + n;
       if (label.length() > 15) {
         out.add(
             Diagnostic.warning(

@@ -63,7 +63,8 @@ class AuthkeysParserTest {
         .extracting(d -> d.line() + " " + d.message())
         .containsExactly(
             "3 crc takes no key (heartbeat rejects the file)",
-            "4 unknown method 'sha256': heartbeat knows sha1, md5 and crc",
+            "4 unknown method: heartbeat knows sha1, md5 and crc (the line is not shown, as it"
+                + " may hold a key)",
             "5 md5 needs a key after the method",
             "6 expected 'N method key' with N from 0 to 15 (e.g. 1 sha1 <key>)",
             "7 expected 'auth N' with N from 0 to 15");
@@ -74,5 +75,20 @@ class AuthkeysParserTest {
     Authkeys a = AuthkeysParser.parse("auth 3 # rotate to 3\n3 sha1 0123456789abcdef\n");
     assertThat(a.active()).contains(new Located<>(3, 1));
     assertThat(a.diagnostics()).isEmpty();
+  }
+
+  @Test
+  void noDiagnosticQuotesALineThatMayHoldAKey() {
+    String key = "SuperSecretKeyMaterial-4f9c2b7e";
+    Authkeys a =
+        AuthkeysParser.parse(
+            "auth 1\n1 sha1" + key + "\n1sha1 " + key + "\n2 " + key + "\n3 crc " + key + "\n");
+    assertThat(a.diagnostics())
+        .extracting(Diagnostic::toString)
+        .hasSize(5)
+        .noneMatch(m -> m.contains(key) || m.contains("SuperSecret") || m.contains("4f9c2b7e"))
+        .contains(
+            "authkeys:2: error: the method sha1 runs into the text after it: put a space between"
+                + " the method and the key (the line is not shown, as it holds a key)");
   }
 }

@@ -272,4 +272,25 @@ class ClusterImporterTest {
     assertThat(r).isInstanceOf(ImportResult.Failed.class);
     assertThat(messages(r)).isEqualTo("authkeys: error: not found in /x");
   }
+
+  @Test
+  void ipaddrAliasesAreNumberedPerInterfaceSkippingLabelsWrittenAnywhere() {
+    var r =
+        (ImportResult.Imported)
+            run(
+                TWO_NODES + "bcast eth0\nauto_failback on\n",
+                AUTH,
+                "maitre 10.0.0.10/24/eth0 IPaddr2::10.0.0.11/24/eth0:1 10.0.0.12/24/eth1"
+                    + " 10.0.0.13/24/eth0\nesclave 10.0.0.20/24/eth0 IPaddr2::10.0.0.21/24/eth0:3\n");
+    assertThat(r.cluster().getSpec().vipGroups)
+        .flatExtracting(g -> g.addresses)
+        .extracting(v -> v.address + " " + v.label)
+        .containsExactly(
+            "10.0.0.10/24 eth0:0",
+            "10.0.0.11/24 eth0:1",
+            "10.0.0.12/24 eth1:0",
+            "10.0.0.13/24 eth0:2",
+            "10.0.0.20/24 eth0:4",
+            "10.0.0.21/24 eth0:3");
+  }
 }

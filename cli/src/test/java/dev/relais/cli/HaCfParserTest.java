@@ -150,4 +150,38 @@ class HaCfParserTest {
     assertThat(HaCfParser.parse("cluster Edge-1\n").clusterName())
         .isEqualTo(Optional.of(new Located<>("edge-1", 1)));
   }
+
+  @Test
+  void aSeventeenthNodeStopsTheParseThere() {
+    StringBuilder text = new StringBuilder();
+    for (int i = 1; i <= 1000; i++) text.append("node n").append(i).append('\n');
+    HaCf cf = HaCfParser.parse(text.toString());
+    assertThat(cf.nodes()).hasSize(16);
+    assertThat(cf.diagnostics())
+        .extracting(Diagnostic::toString)
+        .containsExactly(
+            "ha.cf:17: error: node n17: a RouterCluster has at most 16 nodes; the rest of ha.cf is"
+                + " not read");
+  }
+
+  @Test
+  void moreUcastPeersThanSixteenNodesCanHoldStopTheParse() {
+    StringBuilder text = new StringBuilder("node a b\n");
+    for (int i = 1; i <= 1000; i++)
+      text.append("ucast eth0 10.0.").append(i / 250).append('.').append(i % 250).append('\n');
+    HaCf cf = HaCfParser.parse(text.toString());
+    assertThat(cf.media()).hasSize(65);
+    assertThat(cf.diagnostics())
+        .extracting(Diagnostic::toString)
+        .containsExactly(
+            "ha.cf:66: error: ucast peer 65: a RouterCluster has at most 16 nodes of 4 addresses"
+                + " each; the rest of ha.cf is not read");
+  }
+
+  @Test
+  void ucastPeersBehindAnotherTransportAreNotCounted() {
+    StringBuilder text = new StringBuilder("node a b\nbcast eth1\n");
+    for (int i = 1; i <= 100; i++) text.append("ucast eth0 10.0.0.").append(i).append('\n');
+    assertThat(HaCfParser.parse(text.toString()).diagnostics()).noneMatch(Diagnostic::isError);
+  }
 }

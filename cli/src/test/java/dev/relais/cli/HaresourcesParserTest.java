@@ -105,4 +105,36 @@ class HaresourcesParserTest {
     assertThat(HaresourcesParser.prefix("0.0.0.0")).hasValue(0);
     assertThat(HaresourcesParser.prefix("255.0.255.0")).isEmpty();
   }
+
+  @Test
+  void aSeventeenthAddressInAGroupStopsTheParseThere() {
+    StringBuilder line = new StringBuilder("maitre");
+    for (int i = 1; i <= 20; i++) line.append(" 10.0.0.").append(i).append("/24/eth0 \\\n");
+    Haresources hr = HaresourcesParser.parse(line + "\nesclave 10.0.1.1/24/eth0\n");
+    assertThat(hr.groups()).isEmpty();
+    assertThat(hr.diagnostics())
+        .extracting(Diagnostic::toString)
+        .containsExactly(
+            "haresources:17: error: address 17 of node maitre's group: a VIP group holds at most"
+                + " 16; the rest of haresources is not read");
+  }
+
+  @Test
+  void theThirtyThirdGroupWithAnAddressStopsTheParseAndGroupsWithoutOneDoNotCount() {
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < 40; i++) text.append("maitre httpd").append(i).append('\n');
+    for (int i = 0; i < 1000; i++)
+      text.append("maitre 10.0.")
+          .append(i / 250)
+          .append('.')
+          .append(i % 250 + 1)
+          .append("/24/eth0\n");
+    Haresources hr = HaresourcesParser.parse(text.toString());
+    assertThat(hr.groups()).hasSize(40 + 32);
+    assertThat(hr.diagnostics())
+        .extracting(Diagnostic::toString)
+        .containsExactly(
+            "haresources:73: error: resource group 33 with an address: a RouterCluster holds at"
+                + " most 32 VIP groups; the rest of haresources is not read");
+  }
 }
