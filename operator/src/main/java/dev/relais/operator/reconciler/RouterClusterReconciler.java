@@ -7,7 +7,6 @@ import dev.relais.api.v1alpha1.RouterCluster;
 import dev.relais.api.v1alpha1.RouterClusterSpec;
 import dev.relais.api.v1alpha1.RouterClusterStatus;
 import dev.relais.api.v1alpha1.RouterNodeState;
-import dev.relais.operator.config.ClusterConflicts;
 import dev.relais.operator.config.ConfigPlanner;
 import dev.relais.operator.observe.OperatorMetrics;
 import dev.relais.operator.status.ClusterEvent;
@@ -27,7 +26,6 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
-import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.security.SecureRandom;
 import java.util.HashSet;
@@ -36,7 +34,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,25 +55,17 @@ public final class RouterClusterReconciler
   private final OperatorSettings settings;
   private final OperatorMetrics metrics;
   private final SecureRandom random = new SecureRandom();
-  private final Map<String, ClaimsAt> claims = new ConcurrentHashMap<>();
+  private final ConflictTracker conflicts = new ConflictTracker(this::published);
   private IndexerResourceCache<RouterCluster> primaries;
   private InformerEventSource<Secret, RouterCluster> rendered;
   private InformerEventSource<Secret, RouterCluster> authSecrets;
   private InformerEventSource<RouterNodeState, RouterCluster> nodeStates;
   private InformerEventSource<Node, RouterCluster> standbyNodes;
-  // A cluster whose conflicts changed pokes the clusters on the other side, so both carry the
-  // condition. The poke comes from a reconcile of the changed cluster, which is then in the
-  // primary cache that the other cluster's reconcile reads (no second RouterCluster watch).
-  private final SimpleInboundEventSource<RouterCluster> peers =
-      new SimpleInboundEventSource<>("conflicting-clusters");
-  private final Map<String, Set<String>> conflictsOf = new ConcurrentHashMap<>();
 
   public RouterClusterReconciler(OperatorSettings settings, OperatorMetrics metrics) {
     this.settings = settings;
     this.metrics = metrics;
   }
-
-  private record ClaimsAt(String resourceVersion, ClusterConflicts.Claims claims) {}
 
   @Override
   public List<EventSource<?, RouterCluster>> prepareEventSources(
@@ -149,7 +138,8 @@ public final class RouterClusterReconciler
                     n -> ids(primaries.byIndex(NODE_INDEX, n.getMetadata().getName())))
                 .build(),
             context);
-    return List.of(rendered, nodeStates, authSecrets, standbyNodes, peers);
+    return List.of(
+        rendered, nodeStates, authSecrets, standbyNodes, conflicts.eventSource(primaries));
   }
 
   @Override
@@ -179,7 +169,7 @@ public final class RouterClusterReconciler
             standby(cluster),
             PublishedConfigs.read(current),
             reachableRevisions(cluster, states),
-            conflicts(id, cluster),
+            conflicts.conflicts(id, cluster),
             salt());
     boolean wrote = plan.publish().map(p -> publish(client, cluster, current, p)).orElse(false);
 
@@ -220,8 +210,7 @@ public final class RouterClusterReconciler
         .withName(ConfigObjects.configSecretName(ns, name))
         .delete();
     sweep(client, statesOf(ns + "/" + name));
-    claims.remove(ns + "/" + name);
-    poke(Objects.requireNonNullElse(conflictsOf.remove(ns + "/" + name), Set.of()));
+    conflicts.deleted(ns + "/" + name);
     metrics.forget(ns + "/" + name);
     LOG.info("cluster={}/{} deleted: rendered config and node states removed", ns, name);
     return DeleteControl.defaultDelete();
@@ -354,50 +343,11 @@ public final class RouterClusterReconciler
     return salt;
   }
 
-  private ClusterConflicts.Claims claimsOf(RouterCluster cluster) {
-    String id = cluster.getMetadata().getNamespace() + "/" + cluster.getMetadata().getName();
-    String version =
-        Objects.toString(cluster.getMetadata().getGeneration())
-            + "/"
-            + cluster.getMetadata().getUid();
-    ClaimsAt at = claims.get(id);
-    if (at == null || !at.resourceVersion().equals(version)) {
-      at = new ClaimsAt(version, ClusterConflicts.Claims.of(cluster));
-      claims.put(id, at);
-    }
-    return at.claims();
-  }
-
   private boolean published(String id) {
     ResourceID cluster = parse(id).iterator().next();
     String name =
         ConfigObjects.configSecretName(cluster.getNamespace().orElseThrow(), cluster.getName());
     return rendered.get(new ResourceID(name, settings.releaseNamespace())).isPresent();
-  }
-
-  private List<ClusterConflicts.Claims> allClaims() {
-    return primaries
-        .list()
-        .filter(rc -> rc.getMetadata().getDeletionTimestamp() == null)
-        .map(this::claimsOf)
-        .toList();
-  }
-
-  private List<ClusterConflicts.Conflict> conflicts(String id, RouterCluster cluster) {
-    List<ClusterConflicts.Conflict> found =
-        ClusterConflicts.find(claimsOf(cluster), allClaims(), this::published);
-    Set<String> now =
-        found.stream().map(ClusterConflicts.Conflict::other).collect(Collectors.toSet());
-    Set<String> before = Objects.requireNonNullElse(conflictsOf.put(id, now), Set.of());
-    Set<String> changed = new HashSet<>(now);
-    changed.addAll(before);
-    changed.removeIf(other -> now.contains(other) && before.contains(other));
-    poke(changed);
-    return found;
-  }
-
-  private void poke(Set<String> clusters) {
-    clusters.forEach(other -> parse(other).forEach(peers::propagateEvent));
   }
 
   private static Set<ResourceID> fromAnnotation(Map<String, String> annotations) {
