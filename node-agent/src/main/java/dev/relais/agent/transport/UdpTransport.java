@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
@@ -24,6 +25,14 @@ import org.slf4j.LoggerFactory;
 public final class UdpTransport implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(UdpTransport.class);
   private static final int MAX_DATAGRAM = 65_507;
+
+  /**
+   * Receive buffer per datagram. netty's datagram channels read into 2 KiB unless told otherwise,
+   * which cut longer heartbeats (long names, many groups: 2.5 KiB and more) so their MAC failed at
+   * every peer. The largest heartbeat today is about 5.7 KB (32 groups, 15 peers' echoes); a fixed
+   * 8 KiB keeps each read one allocation.
+   */
+  public static final int RECEIVE_BUFFER_BYTES = 8192;
 
   /** Called on the event loop for each datagram; {@code data} is valid only during the call. */
   public interface Receiver {
@@ -46,6 +55,9 @@ public final class UdpTransport implements AutoCloseable {
             .option(ChannelOption.IP_TOS, TransportConfig.TOS_CS6)
             .option(ChannelOption.SO_REUSEADDR, true)
             .option(ChannelOption.SO_BROADCAST, config.broadcast())
+            .option(
+                ChannelOption.RECVBUF_ALLOCATOR,
+                new FixedRecvByteBufAllocator(RECEIVE_BUFFER_BYTES))
             .handler(
                 new SimpleChannelInboundHandler<DatagramPacket>() {
                   @Override
@@ -101,6 +113,10 @@ public final class UdpTransport implements AutoCloseable {
       channel.write(new DatagramPacket(buf, destinations.get(i)), channel.voidPromise());
     }
     channel.flush();
+  }
+
+  public InetSocketAddress localAddress() {
+    return (InetSocketAddress) channel.localAddress();
   }
 
   @Override

@@ -1,0 +1,52 @@
+package dev.relais.agent.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.channel.EventLoopGroup;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Datagrams over loopback, at the sizes heartbeats reach. */
+class UdpTransportTest {
+  static TransportConfig loopback() {
+    return new TransportConfig(
+        0, Optional.of(InetAddress.getLoopbackAddress()), false, Optional.empty(), List.of(), 1);
+  }
+
+  @Test
+  void aHeartbeatLongerThanNettysDefaultBufferArrivesWhole() throws Exception {
+    EventLoopGroup loop = EventLoops.single("udp-test");
+    BlockingQueue<Integer> lengths = new ArrayBlockingQueue<>(4);
+    BlockingQueue<Byte> lastBytes = new ArrayBlockingQueue<>(4);
+    try (UdpTransport receiver =
+            UdpTransport.bind(
+                loop,
+                loopback(),
+                (data, length, sender) -> {
+                  lengths.add(length);
+                  lastBytes.add(data[length - 1]);
+                });
+        UdpTransport sender = UdpTransport.bind(loop, loopback(), (d, l, s) -> {})) {
+      for (int size : List.of(2049, 5_800)) {
+        byte[] datagram = new byte[size];
+        datagram[size - 1] = 42;
+        sender.send(
+            datagram,
+            size,
+            List.of(
+                new InetSocketAddress(
+                    InetAddress.getLoopbackAddress(), receiver.localAddress().getPort())));
+        assertThat(lengths.poll(5, TimeUnit.SECONDS)).isEqualTo(size);
+        assertThat(lastBytes.poll(5, TimeUnit.SECONDS)).isEqualTo((byte) 42);
+      }
+    } finally {
+      loop.shutdownGracefully(0, 0, TimeUnit.SECONDS).sync();
+    }
+  }
+}
