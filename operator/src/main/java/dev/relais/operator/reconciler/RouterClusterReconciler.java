@@ -2,7 +2,6 @@ package dev.relais.operator.reconciler;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.relais.api.v1alpha1.NodeSpec;
-import dev.relais.api.v1alpha1.NodeStatus;
 import dev.relais.api.v1alpha1.RouterCluster;
 import dev.relais.api.v1alpha1.RouterClusterSpec;
 import dev.relais.api.v1alpha1.RouterClusterStatus;
@@ -33,7 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -168,7 +166,7 @@ public final class RouterClusterReconciler
             authLookup(client, cluster),
             standby(cluster),
             PublishedConfigs.read(current),
-            reachableRevisions(cluster, states),
+            StatusAggregator.reachableRevisions(cluster, states),
             conflicts.conflicts(id, cluster),
             salt());
     boolean wrote = plan.publish().map(p -> publish(client, cluster, current, p)).orElse(false);
@@ -249,24 +247,6 @@ public final class RouterClusterReconciler
     Set<String> out = new HashSet<>();
     for (NodeSpec n : Objects.requireNonNullElse(cluster.getSpec().nodes, List.<NodeSpec>of())) {
       if (n.name != null && standbyNodes.get(new ResourceID(n.name)).isPresent()) out.add(n.name);
-    }
-    return out;
-  }
-
-  /** The revisions reachable nodes run, per the aggregator's own reachability rule. */
-  private Map<String, String> reachableRevisions(
-      RouterCluster cluster, List<RouterNodeState> states) {
-    RouterClusterStatus probe =
-        StatusAggregator.aggregate(
-                cluster,
-                states,
-                new dev.relais.operator.status.ConfigHealth(null, List.of(), null),
-                settings.clock())
-            .status();
-    Map<String, String> out = new TreeMap<>();
-    for (NodeStatus n : probe.nodes) {
-      if (Boolean.TRUE.equals(n.reachable) && n.configRevision != null)
-        out.put(n.name, n.configRevision);
     }
     return out;
   }

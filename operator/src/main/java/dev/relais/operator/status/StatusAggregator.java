@@ -60,12 +60,7 @@ public final class StatusAggregator {
     long generation = Objects.requireNonNullElse(cluster.getMetadata().getGeneration(), 1L);
     List<NodeSpec> nodes = Objects.requireNonNullElse(cluster.getSpec().nodes, List.of());
     List<VipGroupSpec> groups = Objects.requireNonNullElse(cluster.getSpec().vipGroups, List.of());
-    Map<String, NodeReport> reports = new LinkedHashMap<>();
-    for (RouterNodeState s : states) {
-      if (s.getSpec() != null && nodes.stream().anyMatch(n -> n.name.equals(s.getSpec().node))) {
-        reports.put(s.getSpec().node, NodeReport.of(s));
-      }
-    }
+    Map<String, NodeReport> reports = reports(nodes, states);
     List<NodeReport> all = List.copyOf(reports.values());
     Instant now = clock.instant();
     Instant graceEnds =
@@ -286,6 +281,46 @@ public final class StatusAggregator {
     return Optional.of(f);
   }
 
+  /**
+   * The revision each reachable node reports, by the same rule as {@code status.nodes[].reachable}
+   * (for staging key rotations, which wait only for nodes that can hear the new keys).
+   */
+  public static Map<String, String> reachableRevisions(
+      RouterCluster cluster, List<RouterNodeState> states) {
+    Map<String, NodeReport> reports =
+        reports(Objects.requireNonNullElse(cluster.getSpec().nodes, List.of()), states);
+    List<NodeReport> all = List.copyOf(reports.values());
+    Map<String, String> out = new java.util.TreeMap<>();
+    for (NodeReport r : all) {
+      if (reachable(r, all) && r.status().configRevision != null) {
+        out.put(r.node(), r.status().configRevision);
+      }
+    }
+    return out;
+  }
+
+  private static Map<String, NodeReport> reports(
+      List<NodeSpec> nodes, List<RouterNodeState> states) {
+    Map<String, NodeReport> reports = new LinkedHashMap<>();
+    for (RouterNodeState s : states) {
+      if (s.getSpec() != null && nodes.stream().anyMatch(n -> n.name.equals(s.getSpec().node))) {
+        reports.put(s.getSpec().node, NodeReport.of(s));
+      }
+    }
+    return reports;
+  }
+
+  /** Unreachable: a peer reports it unheard since T and it has not reported since T. */
+  private static boolean reachable(NodeReport report, List<NodeReport> all) {
+    return all.stream()
+        .noneMatch(
+            o ->
+                o != report
+                    && o.unreachableSince(report.node())
+                        .filter(since -> report.reportTime().isBefore(since))
+                        .isPresent());
+  }
+
   private static NodeStatus nodeStatus(
       String name, NodeReport report, List<NodeReport> all, String target, boolean awaiting) {
     NodeStatus n = new NodeStatus();
@@ -299,14 +334,7 @@ public final class StatusAggregator {
     n.configRevision = report.status().configRevision;
     n.agentVersion = report.status().agentVersion;
     n.lastReportTime = report.status().reportTime;
-    boolean unreachable =
-        all.stream()
-            .anyMatch(
-                o ->
-                    o != report
-                        && o.unreachableSince(name)
-                            .filter(since -> report.reportTime().isBefore(since))
-                            .isPresent());
+    boolean unreachable = !reachable(report, all);
     n.reachable = !unreachable;
     if (unreachable) n.reason = "Unreachable";
     else if (target != null && !target.equals(n.configRevision)) n.reason = "OldRevision";
