@@ -22,6 +22,9 @@ else
   echo "test.sh: not root: packages not installed, kernel tests will be skipped (they must run in CI)"
 fi
 
+# helm and kubectl for the chart tests (helm/), into .tools/bin.
+bin/install-tools
+
 ./mvnw -B verify "$@"
 
 # Kernel tests (JUnit tag "netns") must have run, not skipped: every class tagged netns must have a
