@@ -1,5 +1,6 @@
 package dev.relais.model;
 
+import dev.relais.api.v1alpha1.DampingSpec;
 import dev.relais.api.v1alpha1.FailbackPolicy;
 import dev.relais.api.v1alpha1.HeartbeatSpec;
 import dev.relais.api.v1alpha1.NodeSpec;
@@ -51,7 +52,8 @@ public final class RouterClusterTranslator {
                 spec.failback.policy,
                 spec.failback.policy == FailbackPolicy.Delayed
                     ? Duration.ofMillis(spec.failback.delayMs)
-                    : Duration.ZERO),
+                    : Duration.ZERO,
+                damping(spec.failback.damping, spec.heartbeat)),
             health(spec),
             spec.standby == null ? Set.of() : Set.copyOf(spec.standby),
             new Announce(
@@ -79,6 +81,14 @@ public final class RouterClusterTranslator {
   }
 
   /** Heartbeat's derived defaults (heartbeat-3.md §3.2): warntime = deadtime / 2, initdead. */
+  private static Failback.Damping damping(DampingSpec d, HeartbeatSpec hb) {
+    Duration window =
+        d.windowMs != null
+            ? Duration.ofMillis(d.windowMs)
+            : Duration.ofMillis(hb.deadTimeMs).multipliedBy(DampingSpec.DEFAULT_WINDOW_DEADTIMES);
+    return new Failback.Damping(d.enabled, d.moves, window);
+  }
+
   private static Timing timing(HeartbeatSpec hb) {
     Duration keepalive = Duration.ofMillis(hb.keepaliveMs);
     Duration dead = Duration.ofMillis(hb.deadTimeMs);

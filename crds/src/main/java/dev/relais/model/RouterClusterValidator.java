@@ -1,6 +1,7 @@
 package dev.relais.model;
 
 import dev.relais.api.v1alpha1.AnnounceSpec;
+import dev.relais.api.v1alpha1.DampingSpec;
 import dev.relais.api.v1alpha1.FailbackPolicy;
 import dev.relais.api.v1alpha1.HeartbeatSpec;
 import dev.relais.api.v1alpha1.NodeSpec;
@@ -80,6 +81,7 @@ public final class RouterClusterValidator {
     auth(spec);
     heartbeat(spec.heartbeat);
     range("spec.failback.delayMs", spec.failback.delayMs, 0, 86400000);
+    damping(spec.failback.damping);
     health(spec);
     announce(spec.announce);
     if (spec.standby != null) {
@@ -228,6 +230,13 @@ public final class RouterClusterValidator {
     if (hb.transport == Transport.Multicast && hb.multicastGroup == null) {
       add(p, Rules.MULTICAST_NEEDS_GROUP_MSG);
     }
+  }
+
+  /** Flap damping's bounds (the schema's; no CEL rule). */
+  private void damping(DampingSpec d) {
+    String p = "spec.failback.damping";
+    range(p + ".moves", d.moves, 1, 100);
+    range(p + ".windowMs", d.windowMs, 1, 86400000);
   }
 
   private void health(RouterClusterSpec spec) {

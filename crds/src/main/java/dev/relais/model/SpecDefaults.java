@@ -2,6 +2,7 @@ package dev.relais.model;
 
 import dev.relais.api.v1alpha1.AnnounceSpec;
 import dev.relais.api.v1alpha1.AuthSecretRef;
+import dev.relais.api.v1alpha1.DampingSpec;
 import dev.relais.api.v1alpha1.FailbackPolicy;
 import dev.relais.api.v1alpha1.FailbackSpec;
 import dev.relais.api.v1alpha1.HealthSpec;
@@ -38,6 +39,10 @@ public final class SpecDefaults {
     copy.heartbeat = hb;
     FailbackSpec fb = copy.failback == null ? new FailbackSpec() : copy.failback;
     if (fb.policy == null) fb.policy = FailbackPolicy.Auto;
+    DampingSpec damping = fb.damping == null ? new DampingSpec() : fb.damping;
+    if (damping.enabled == null) damping.enabled = DampingSpec.DEFAULT_ENABLED;
+    if (damping.moves == null) damping.moves = DampingSpec.DEFAULT_MOVES;
+    fb.damping = damping;
     copy.failback = fb;
     AnnounceSpec an = copy.announce == null ? new AnnounceSpec() : copy.announce;
     if (an.count == null) an.count = AnnounceSpec.DEFAULT_COUNT;
@@ -63,7 +68,8 @@ public final class SpecDefaults {
     c.failback =
         spec.failback == null
             ? null
-            : new FailbackSpec(spec.failback.policy, spec.failback.delayMs);
+            : new FailbackSpec(
+                spec.failback.policy, spec.failback.delayMs, copy(spec.failback.damping));
     c.health = spec.health == null ? null : copy(spec.health);
     c.standby = strings(spec.standby);
     c.announce = spec.announce == null ? null : copy(spec.announce);
@@ -98,6 +104,10 @@ public final class SpecDefaults {
     c.multicastGroup = h.multicastGroup;
     c.multicastTtl = h.multicastTtl;
     return c;
+  }
+
+  private static DampingSpec copy(DampingSpec d) {
+    return d == null ? null : new DampingSpec(d.enabled, d.moves, d.windowMs);
   }
 
   private static HealthSpec copy(HealthSpec h) {

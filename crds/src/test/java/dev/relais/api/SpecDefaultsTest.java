@@ -19,7 +19,7 @@ class SpecDefaultsTest {
     CrdSchema crd = new CrdSchema(CrdSchema.ROUTER_CLUSTERS);
     ObjectNode minimal = JSON.createObjectNode();
     minimal.putObject("heartbeat");
-    minimal.putObject("failback");
+    minimal.putObject("failback").putObject("damping");
     minimal.putObject("announce");
     ObjectNode byServer = minimal.deepCopy();
     CrdSchema.applyDefaults(crd.specSchema(), byServer);

@@ -2,6 +2,7 @@ package dev.relais.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.relais.api.v1alpha1.DampingSpec;
 import dev.relais.api.v1alpha1.FailbackPolicy;
 import dev.relais.api.v1alpha1.Transport;
 import dev.relais.render.ConfigObjects;
@@ -70,6 +71,34 @@ class RouterClusterTranslatorTest {
     assertThat(model.failback().delay()).isEqualTo(Duration.ofSeconds(30));
     assertThat(model.health().pingGroups().getFirst().targets()).hasSize(2);
     assertThat(model.vipGroups().getFirst().vips().get(1).label()).isEqualTo(Optional.empty());
+  }
+
+  @Test
+  void flapDampingIsOnByDefaultWithAWindowOfFourDeadTimes() throws IOException {
+    var cr = example("tutorial.yaml").routerClusters().getFirst();
+    ClusterModel model = ((Translation.Valid) RouterClusterTranslator.translate(cr)).model();
+    assertThat(model.failback().damping())
+        .isEqualTo(new Failback.Damping(true, 3, Duration.ofSeconds(40)));
+  }
+
+  @Test
+  void flapDampingTakesTheSpecsMovesWindowAndSwitch() throws IOException {
+    var cr = example("tutorial.yaml").routerClusters().getFirst();
+    cr.getSpec().failback.damping = new DampingSpec(false, 5, 120_000);
+    ClusterModel model = ((Translation.Valid) RouterClusterTranslator.translate(cr)).model();
+    assertThat(model.failback().damping())
+        .isEqualTo(new Failback.Damping(false, 5, Duration.ofMinutes(2)));
+  }
+
+  @Test
+  void flapDampingOutsideItsBoundsIsRejectedNamingTheField() throws IOException {
+    var cr = example("tutorial.yaml").routerClusters().getFirst();
+    cr.getSpec().failback.damping = new DampingSpec(true, 0, 0);
+    Translation.Invalid invalid = (Translation.Invalid) RouterClusterTranslator.translate(cr);
+    assertThat(invalid.violations())
+        .containsExactly(
+            new Violation("spec.failback.damping.moves", "must be between 1 and 100"),
+            new Violation("spec.failback.damping.windowMs", "must be between 1 and 86400000"));
   }
 
   @Test

@@ -23,10 +23,20 @@ public class FailbackSpec {
   @JsonPropertyDescription("For Delayed: how long the returning node must be stable, ms.")
   public Integer delayMs;
 
+  @JsonPropertyDescription(
+      "Flap damping: failback to a node that keeps losing the VIP unplanned waits until it has"
+          + " calmed down. On by default.")
+  public DampingSpec damping;
+
   public FailbackSpec() {}
 
   public FailbackSpec(FailbackPolicy policy, Integer delayMs) {
     this.policy = policy;
     this.delayMs = delayMs;
+  }
+
+  public FailbackSpec(FailbackPolicy policy, Integer delayMs, DampingSpec damping) {
+    this(policy, delayMs);
+    this.damping = damping;
   }
 }
