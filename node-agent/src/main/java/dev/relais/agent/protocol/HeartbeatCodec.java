@@ -3,9 +3,12 @@ package dev.relais.agent.protocol;
 import dev.relais.agent.protocol.DecodeResult.Accepted;
 import dev.relais.agent.protocol.DecodeResult.Rejected;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * The heartbeat wire format (docs/design/protocol.md, "Message format"): big-endian, names as one
@@ -75,6 +78,44 @@ public final class HeartbeatCodec {
       groupNames[i] = config.groups().get(i).name();
       groupBytes[i] = utf8(groupNames[i]);
       encodedNames.put(groupNames[i], groupBytes[i]);
+    }
+  }
+
+  /**
+   * The 64-bit tag that names {@code clusterId} on the wire: the first 8 bytes of the SHA-256 of
+   * its UTF-8 form, read big-endian. A runtime that shares one socket among several clusters maps
+   * each configured cluster's tag to its codec and routes by {@link #peekClusterTag}.
+   */
+  public static long clusterTag(String clusterId) {
+    return tagOf(utf8(clusterId));
+  }
+
+  /**
+   * The cluster tag of a datagram, read without verifying it (nothing read here is trusted: the
+   * cluster's own codec then checks the MAC and the cluster). Empty for anything that is not a
+   * heartbeat of a version this build reads. Never throws.
+   */
+  public static OptionalLong peekClusterTag(byte[] buf, int offset, int length) {
+    if (offset < 0 || length < MIN_BYTES || offset > buf.length - length) {
+      return OptionalLong.empty();
+    }
+    if (u16(buf, offset) != MAGIC || (buf[offset + 2] & 0xFF) != VERSION) {
+      return OptionalLong.empty();
+    }
+    int clusterLen = buf[offset + 4] & 0xFF;
+    if (5 + clusterLen > length - MAC_BYTES) {
+      return OptionalLong.empty();
+    }
+    var name = new byte[clusterLen];
+    System.arraycopy(buf, offset + 5, name, 0, clusterLen);
+    return OptionalLong.of(tagOf(name));
+  }
+
+  private static long tagOf(byte[] bytes) {
+    try {
+      return u64(MessageDigest.getInstance("SHA-256").digest(bytes), 0);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
     }
   }
 

@@ -308,4 +308,30 @@ class HeartbeatCodecTest {
       throw new AssertionError(e);
     }
   }
+
+  @Test
+  void peekReadsTheClusterTagOfAHeartbeatWithoutItsKey() {
+    var datagram = maitre.encode(heartbeat(1));
+    assertThat(HeartbeatCodec.peekClusterTag(datagram, 0, datagram.length))
+        .hasValue(HeartbeatCodec.clusterTag("tutorial"));
+    assertThat(HeartbeatCodec.clusterTag("tutorial")).isNotEqualTo(HeartbeatCodec.clusterTag("x"));
+    var framed = new byte[datagram.length + 3];
+    System.arraycopy(datagram, 0, framed, 2, datagram.length);
+    assertThat(HeartbeatCodec.peekClusterTag(framed, 2, datagram.length))
+        .hasValue(HeartbeatCodec.clusterTag("tutorial"));
+  }
+
+  @Test
+  void peekFindsNoTagInWhatIsNotAHeartbeat() {
+    var datagram = maitre.encode(heartbeat(1));
+    assertThat(HeartbeatCodec.peekClusterTag(datagram, 0, 10)).isEmpty();
+    assertThat(HeartbeatCodec.peekClusterTag(datagram, 1, datagram.length)).isEmpty();
+    assertThat(HeartbeatCodec.peekClusterTag(datagram, -1, 5)).isEmpty();
+    var other = datagram.clone();
+    other[2] = 99;
+    assertThat(HeartbeatCodec.peekClusterTag(other, 0, other.length)).isEmpty();
+    other = datagram.clone();
+    other[4] = (byte) 0xFF; // a cluster name longer than the datagram
+    assertThat(HeartbeatCodec.peekClusterTag(other, 0, other.length)).isEmpty();
+  }
 }
