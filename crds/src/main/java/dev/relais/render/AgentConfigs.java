@@ -49,10 +49,22 @@ public final class AgentConfigs {
 
   private AgentConfigs() {}
 
-  /** A validated config: the model, and the keys as bytes. */
-  public record Loaded(ClusterModel model, String activeKeyId, Map<String, byte[]> keys) {
+  /**
+   * A validated config: the model, the keys as bytes, and the fields of a rendered document this
+   * version does not know and ran without (written by a newer operator; empty otherwise).
+   */
+  public record Loaded(
+      ClusterModel model,
+      String activeKeyId,
+      Map<String, byte[]> keys,
+      List<String> ignoredFields) {
     public Loaded {
       keys = Map.copyOf(keys);
+      ignoredFields = List.copyOf(ignoredFields);
+    }
+
+    public Loaded(ClusterModel model, String activeKeyId, Map<String, byte[]> keys) {
+      this(model, activeKeyId, keys, List.of());
     }
 
     @Override
@@ -111,14 +123,29 @@ public final class AgentConfigs {
     return doc instanceof MappingNode m && m.getValue().isEmpty();
   }
 
+  /**
+   * Rendered documents, read as the contract between versions says (docs/design/kubernetes-mode.md,
+   * "Versioning"): the apiVersion is checked before anything else, since a document of another
+   * version may mean something else by the same fields; within the version, a field this agent does
+   * not know is optional by rule, so it is skipped and reported instead of refusing the document. A
+   * new value of a known field (an enum constant, a wider range) is still an error: the agent
+   * cannot know what it means.
+   */
   private static Result readRendered(List<Node> docs) throws BindException {
     List<Loaded> out = new ArrayList<>();
     for (Node doc : docs) {
-      AgentConfig config = YamlBinder.bind(doc, AgentConfig.class, "");
-      if (!AgentConfig.API_VERSION.equals(config.apiVersion())) {
-        return new Result.Rejected("unsupported AgentConfig apiVersion " + config.apiVersion());
+      String version = YamlBinder.text(doc, "apiVersion");
+      if (!AgentConfig.API_VERSION.equals(version)) {
+        return new Result.Rejected(
+            "AgentConfig apiVersion '"
+                + version
+                + "' is not one this agent runs (it runs "
+                + ConfigObjects.DOCUMENT_VERSION
+                + "): upgrade the agent");
       }
-      Result.Rejected problem = load(config, out);
+      List<String> unknown = new ArrayList<>();
+      AgentConfig config = YamlBinder.bindTolerant(doc, AgentConfig.class, "", unknown);
+      Result.Rejected problem = load(config, unknown, out);
       if (problem != null) return problem;
     }
     return new Result.Ok(out);
@@ -188,7 +215,7 @@ public final class AgentConfigs {
       switch (AgentConfigRenderer.render(
           ns, cluster.name(), cluster.generation(), cluster.spec(), secret)) {
         case AgentConfigRenderer.Rendered.Ok(AgentConfig config) -> {
-          Result.Rejected problem = load(config, out);
+          Result.Rejected problem = load(config, List.of(), out);
           if (problem != null) return problem;
         }
         case AgentConfigRenderer.Rendered.Invalid invalid -> {
@@ -222,7 +249,8 @@ public final class AgentConfigs {
    * AgentConfigRenderer#MIN_KEY_BYTES} bytes). Messages name the cluster and the key id, never the
    * key.
    */
-  private static Result.Rejected load(AgentConfig config, List<Loaded> out) {
+  private static Result.Rejected load(
+      AgentConfig config, List<String> ignoredFields, List<Loaded> out) {
     if (config.cluster() == null) {
       return new Result.Rejected("AgentConfig without cluster");
     }
@@ -254,7 +282,7 @@ public final class AgentConfigs {
     if (!problems.isEmpty()) {
       return new Result.Rejected("AgentConfig " + id + ": " + String.join("; ", problems));
     }
-    out.add(new Loaded(((Translation.Valid) t).model(), active, keys));
+    out.add(new Loaded(((Translation.Valid) t).model(), active, keys, ignoredFields));
     return null;
   }
 

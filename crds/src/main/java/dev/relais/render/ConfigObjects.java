@@ -29,6 +29,16 @@ public final class ConfigObjects {
   /** On the rendered Secret: the revision its document carries, as agents report it. */
   public static final String REVISION_ANNOTATION = "relais.dev/config-revision";
 
+  /**
+   * On a rendered Secret, set by the operator's finalizer just before it deletes the Secret: the
+   * cluster is gone, so agents stop serving it at once. A Secret that vanishes without it is not a
+   * reason to drop a VIP (docs/design/kubernetes-mode.md).
+   */
+  public static final String RETIRED_ANNOTATION = "relais.dev/retired";
+
+  /** On a RouterNodeState: the node that writes it (the chart's admission policy checks it). */
+  public static final String NODE_LABEL = "relais.dev/node";
+
   /** The rendered document's key in the Secret's data. */
   public static final String CONFIG_KEY = "agentconfig.yaml";
 

@@ -31,7 +31,8 @@ import org.yaml.snakeyaml.resolver.Resolver;
  * Jackson's YAML format already brings, composes each document into a node tree, and {@link #bind}
  * fills the API's public-field classes and records from it, as the operator's Jackson mapper does
  * with FAIL_ON_UNKNOWN_PROPERTIES: a field's YAML name is its {@link JsonProperty} name or its own,
- * an unknown or repeated field is an error, and a scalar is typed by the field it goes to (a plain
+ * an unknown or repeated field is an error (unless the caller collects unknown fields instead: a
+ * rendered document from a newer operator), and a scalar is typed by the field it goes to (a plain
  * {@code 100} is the string "100" where a string is wanted; no YAML 1.1 guessing of {@code yes} or
  * {@code on}), except that a quoted number is never an integer. Errors name the line and the field
  * path.
@@ -134,11 +135,24 @@ final class YamlBinder {
   }
 
   static <T> T bind(Node node, Class<T> type, String path) throws BindException {
-    return type.cast(bind(node, (Type) type, path));
+    return type.cast(bind(node, (Type) type, path, null));
   }
 
-  /** Binds a node to a type; {@code path} (the field path so far) prefixes errors. */
-  static Object bind(Node node, Type type, String path) throws BindException {
+  /**
+   * Binds leniently: a field the type does not have is skipped and its path added to {@code
+   * unknown}, instead of failing. For documents written by a newer version of Relais.
+   */
+  static <T> T bindTolerant(Node node, Class<T> type, String path, List<String> unknown)
+      throws BindException {
+    return type.cast(bind(node, (Type) type, path, java.util.Objects.requireNonNull(unknown)));
+  }
+
+  /**
+   * Binds a node to a type; {@code path} (the field path so far) prefixes errors; {@code unknown}
+   * null makes an unknown field an error, else collects its path.
+   */
+  private static Object bind(Node node, Type type, String path, List<String> unknown)
+      throws BindException {
     Class<?> raw = raw(type);
     if (isNull(node)) {
       if (raw == long.class) return 0L;
@@ -176,7 +190,7 @@ final class YamlBinder {
       Type element = argument(type, 0);
       List<Object> out = new ArrayList<>();
       for (int i = 0; i < seq.getValue().size(); i++) {
-        out.add(bind(seq.getValue().get(i), element, path + "[" + i + "]"));
+        out.add(bind(seq.getValue().get(i), element, path + "[" + i + "]", unknown));
       }
       return out;
     }
@@ -185,7 +199,8 @@ final class YamlBinder {
       Type value = argument(type, 1);
       Map<String, Object> out = new LinkedHashMap<>();
       for (Map.Entry<String, NodeTuple> e : map.entrySet()) {
-        out.put(e.getKey(), bind(e.getValue().getValueNode(), value, join(path, e.getKey())));
+        out.put(
+            e.getKey(), bind(e.getValue().getValueNode(), value, join(path, e.getKey()), unknown));
       }
       return out;
     }
@@ -193,42 +208,60 @@ final class YamlBinder {
       throw new IllegalArgumentException("cannot bind " + raw.getName());
     }
     try {
-      return raw.isRecord() ? record(map, raw, path) : object(map, raw, path);
+      return raw.isRecord() ? record(map, raw, path, unknown) : object(map, raw, path, unknown);
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException("cannot construct " + raw.getName(), e);
     }
   }
 
-  private static Object record(Map<String, NodeTuple> map, Class<?> type, String path)
+  private static Object record(
+      Map<String, NodeTuple> map, Class<?> type, String path, List<String> unknown)
       throws ReflectiveOperationException, BindException {
     RecordComponent[] components = type.getRecordComponents();
     Map<String, RecordComponent> byName = new LinkedHashMap<>();
     for (RecordComponent c : components) byName.put(yamlName(c, c.getName()), c);
-    onlyKeys(map, byName.keySet(), path);
+    checkKeys(map, byName.keySet(), path, unknown);
     Object[] args = new Object[components.length];
     Class<?>[] types = new Class<?>[components.length];
     int i = 0;
     for (Map.Entry<String, RecordComponent> e : byName.entrySet()) {
       RecordComponent c = e.getValue();
       types[i] = c.getType();
-      args[i++] = bind(value(map, e.getKey()), c.getGenericType(), join(path, e.getKey()));
+      args[i++] = bind(value(map, e.getKey()), c.getGenericType(), join(path, e.getKey()), unknown);
     }
     return type.getDeclaredConstructor(types).newInstance(args);
   }
 
-  private static Object object(Map<String, NodeTuple> map, Class<?> type, String path)
+  private static Object object(
+      Map<String, NodeTuple> map, Class<?> type, String path, List<String> unknown)
       throws ReflectiveOperationException, BindException {
     Map<String, Field> fields = new LinkedHashMap<>();
     for (Field f : type.getFields()) {
       if (!Modifier.isStatic(f.getModifiers())) fields.put(yamlName(f, f.getName()), f);
     }
-    onlyKeys(map, fields.keySet(), path);
+    checkKeys(map, fields.keySet(), path, unknown);
     Object out = type.getConstructor().newInstance();
     for (Map.Entry<String, NodeTuple> e : map.entrySet()) {
       Field f = fields.get(e.getKey());
-      f.set(out, bind(e.getValue().getValueNode(), f.getGenericType(), join(path, e.getKey())));
+      if (f == null) continue; // collected by checkKeys
+      f.set(
+          out,
+          bind(e.getValue().getValueNode(), f.getGenericType(), join(path, e.getKey()), unknown));
     }
     return out;
+  }
+
+  /** Strict ({@code unknown} null): {@link #onlyKeys}; tolerant: collects the unknown paths. */
+  private static void checkKeys(
+      Map<String, NodeTuple> map, Set<String> known, String path, List<String> unknown)
+      throws BindException {
+    if (unknown == null) {
+      onlyKeys(map, known, path);
+      return;
+    }
+    for (String key : map.keySet()) {
+      if (!known.contains(key)) unknown.add(join(path, key));
+    }
   }
 
   private static String yamlName(AnnotatedElement element, String javaName) {
