@@ -15,6 +15,9 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -202,16 +205,37 @@ public final class RouterClusterReconciler
     String ns = cluster.getMetadata().getNamespace();
     String name = cluster.getMetadata().getName();
     KubernetesClient client = context.getClient();
-    client
-        .secrets()
-        .inNamespace(settings.releaseNamespace())
-        .withName(ConfigObjects.configSecretName(ns, name))
-        .delete();
+    var rendered =
+        client
+            .secrets()
+            .inNamespace(settings.releaseNamespace())
+            .withName(ConfigObjects.configSecretName(ns, name));
+    retire(rendered);
+    rendered.delete();
     sweep(client, statesOf(ns + "/" + name));
     conflicts.deleted(ns + "/" + name);
     metrics.forget(ns + "/" + name);
     LOG.info("cluster={}/{} deleted: rendered config and node states removed", ns, name);
     return DeleteControl.defaultDelete();
+  }
+
+  /**
+   * Marks the rendered Secret retired before deleting it: agents drop a cluster at once only on
+   * this tombstone, and keep serving one whose Secret merely vanished (a hand delete) for a grace
+   * period. A merge patch of one annotation means the same on the mock and a real server.
+   */
+  private void retire(Resource<Secret> rendered) {
+    String patch =
+        "{\"metadata\":{\"annotations\":{\""
+            + ConfigObjects.RETIRED_ANNOTATION
+            + "\":\""
+            + settings.clock().instant()
+            + "\"}}}";
+    try {
+      rendered.patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 404) throw e;
+    }
   }
 
   private List<RouterNodeState> statesOf(String id) {
