@@ -6,7 +6,6 @@ import dev.relais.agent.protocol.Effect.AcquireVip;
 import dev.relais.agent.protocol.Effect.AnnounceVip;
 import dev.relais.agent.protocol.Effect.ReleaseVip;
 import dev.relais.agent.protocol.Effect.Report;
-import java.util.ArrayDeque;
 import java.util.List;
 
 /**
@@ -31,7 +30,8 @@ final class GroupElection {
   private String currentOwner;
   private long currentEpoch;
   private boolean dampedReported;
-  private final ArrayDeque<Long> ownerChanges = new ArrayDeque<>();
+  private StateSnapshot.DampingHold hold;
+  private final UnplannedLosses losses = new UnplannedLosses();
   private Reason lastReason = Reason.STARTED;
   private long deadline = Long.MAX_VALUE;
 
@@ -65,6 +65,11 @@ final class GroupElection {
     return deadline;
   }
 
+  /** The move flap damping holds back, if any, as of the latest evaluation. */
+  StateSnapshot.DampingHold hold() {
+    return hold;
+  }
+
   /** Adds this group's claim, offer and confirmation to an outgoing heartbeat. */
   void entries(long nowNanos, List<GroupEntry> out) {
     if (!held) {
@@ -91,6 +96,7 @@ final class GroupElection {
   /** Decides this group once; returns true when a heartbeat should go out at once. */
   boolean evaluate(ClusterView view, ProtocolConfig config, long nowNanos, List<Effect> out) {
     deadline = Long.MAX_VALUE;
+    hold = null;
     var group = spec.name();
     maxEpoch = Math.max(maxEpoch, view.maxEpoch(group));
     var peerClaim = view.bestPeerClaim(group);
@@ -100,14 +106,14 @@ final class GroupElection {
       if (peerClaim != null && peerClaim.beats(mine)) {
         boolean confirmed = peerClaim.node().equals(offerTarget) && peerClaim.epoch() == offerEpoch;
         release(confirmed ? Reason.HANDOFF_CONFIRMED : Reason.SUPERSEDED, out);
-        observeOwner(peerClaim.node(), peerClaim.epoch(), nowNanos);
+        observeOwner(peerClaim.node(), peerClaim.epoch(), view, config, nowNanos);
         return true;
       }
-      observeOwner(view.self(), heldEpoch, nowNanos);
+      observeOwner(view.self(), heldEpoch, view, config, nowNanos);
       return considerMove(view, config, nowNanos, out);
     }
     if (peerClaim != null) {
-      observeOwner(peerClaim.node(), peerClaim.epoch(), nowNanos);
+      observeOwner(peerClaim.node(), peerClaim.epoch(), view, config, nowNanos);
       long offered = view.offerFrom(peerClaim.node(), group);
       // A healthy node takes any offer; a degraded or starting one only from an owner that is
       // leaving, since it is better than nobody.
@@ -116,7 +122,7 @@ final class GroupElection {
       var mine = view.selfStatus();
       boolean willing = mine == NodeStatus.ACTIVE || (fromLeaving && mine != NodeStatus.LEAVING);
       if (offered > peerClaim.epoch() && self != null && willing) {
-        acquire(offered, Reason.HANDOFF_ACCEPTED, view.self(), nowNanos, out);
+        acquire(offered, Reason.HANDOFF_ACCEPTED, view, config, nowNanos, out);
         confirmTo = peerClaim.node();
         confirmUntil = nowNanos + config.handoffBound().toNanos();
         return true;
@@ -142,7 +148,7 @@ final class GroupElection {
       } else {
         why = view.member(lastOwner) == null ? Reason.OWNER_DEAD : Reason.OWNER_RELEASED;
       }
-      acquire(maxEpoch + 1, why, view.self(), nowNanos, out);
+      acquire(maxEpoch + 1, why, view, config, nowNanos, out);
       return true;
     }
     return false;
@@ -240,8 +246,11 @@ final class GroupElection {
       return false;
     }
     if (damped) {
-      long until = dampedUntil(config.damping(), nowNanos);
+      var damping = config.damping();
+      long until = losses.heldUntil(target.name(), nowNanos, damping);
       if (until > nowNanos) {
+        int count = losses.count(target.name(), nowNanos, damping);
+        hold = new StateSnapshot.DampingHold(target.name(), until, count, reason);
         if (!dampedReported) {
           dampedReported = true;
           out.add(
@@ -251,8 +260,12 @@ final class GroupElection {
                   reason
                       + " to "
                       + target.name()
-                      + " held down for "
+                      + " held for "
                       + (until - nowNanos) / 1_000_000
+                      + " ms: it lost the group unplanned "
+                      + count
+                      + " times within "
+                      + damping.window().toMillis()
                       + " ms"));
         }
         deadline = until;
@@ -274,33 +287,47 @@ final class GroupElection {
     return true;
   }
 
-  private long dampedUntil(FlapDamping damping, long nowNanos) {
-    long window = damping.window().toNanos();
-    while (!ownerChanges.isEmpty() && ownerChanges.peekFirst() <= nowNanos - window) {
-      ownerChanges.pollFirst();
-    }
-    return ownerChanges.size() >= damping.maxMoves()
-        ? ownerChanges.peekFirst() + window + 1
-        : nowNanos;
-  }
-
   private boolean cancelOffer() {
     boolean had = offerTarget != null;
     offerTarget = null;
     return had;
   }
 
-  private void observeOwner(String node, long epoch, long nowNanos) {
-    if (lastOwner != null && !lastOwner.equals(node)) {
-      ownerChanges.addLast(nowNanos);
+  private void observeOwner(
+      String node, long epoch, ClusterView view, ProtocolConfig config, long nowNanos) {
+    if (lastOwner != null && !lastOwner.equals(node) && lostUnplanned(lastOwner, view)) {
+      losses.record(lastOwner, nowNanos, config.damping());
     }
     lastOwner = node;
     currentOwner = node;
     currentEpoch = epoch;
   }
 
-  private void acquire(long epoch, Reason reason, String self, long nowNanos, List<Effect> out) {
-    observeOwner(self, epoch, nowNanos);
+  /**
+   * Whether the previous owner lost the group unplanned: it is dead, restarted (INIT again without
+   * having left), faulty, or reaches fewer ping targets than a candidate. A LEAVING, STANDBY or
+   * healthy previous owner handed the group over or was superseded: planned, never counted.
+   */
+  private static boolean lostUnplanned(String previous, ClusterView view) {
+    var m = view.member(previous);
+    if (m == null) {
+      return true;
+    }
+    return switch (m.status()) {
+      case INIT, FAULT -> true;
+      case ACTIVE -> !view.candidates(false).contains(m);
+      case STANDBY, LEAVING -> false;
+    };
+  }
+
+  private void acquire(
+      long epoch,
+      Reason reason,
+      ClusterView view,
+      ProtocolConfig config,
+      long nowNanos,
+      List<Effect> out) {
+    observeOwner(view.self(), epoch, view, config, nowNanos);
     held = true;
     heldEpoch = epoch;
     maxEpoch = Math.max(maxEpoch, epoch);

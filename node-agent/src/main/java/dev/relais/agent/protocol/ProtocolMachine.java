@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The heartbeat protocol and election of one node: a pure, deterministic state machine. Time comes
@@ -390,7 +391,9 @@ public final class ProtocolMachine {
   private void publishIfChanged(List<Effect> out) {
     var groupViews = new ArrayList<StateSnapshot.GroupView>();
     for (var g : groups.values()) {
-      groupViews.add(new StateSnapshot.GroupView(g.spec.name(), role(g), g.owner(), g.epoch()));
+      groupViews.add(
+          new StateSnapshot.GroupView(
+              g.spec.name(), role(g), g.owner(), g.epoch(), Optional.ofNullable(g.hold())));
     }
     var peerViews = new ArrayList<StateSnapshot.PeerView>();
     for (var p : membership.peers()) {

@@ -60,6 +60,12 @@ public final class ProtocolConfigs {
     return twoKeepalives.compareTo(floor) >= 0 ? twoKeepalives : floor;
   }
 
+  /** spec.failback.damping, whose window the model already derived from deadTime if unset. */
+  static FlapDamping damping(ClusterModel m) {
+    var d = m.failback().damping();
+    return new FlapDamping(d.enabled(), d.moves(), d.window());
+  }
+
   public static ProtocolConfig of(AgentConfigs.Loaded loaded, String self) {
     ClusterModel m = loaded.model();
     var nodes =
@@ -93,7 +99,7 @@ public final class ProtocolConfigs {
         failback,
         m.standby(),
         requested,
-        FlapDamping.standard(),
+        damping(m),
         handoffBound(timing),
         m.generation(),
         new Keyring(keys, Integer.parseInt(loaded.activeKeyId())));

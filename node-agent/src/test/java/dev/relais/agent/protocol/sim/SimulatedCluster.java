@@ -7,6 +7,7 @@ import dev.relais.agent.protocol.Heartbeat;
 import dev.relais.agent.protocol.HeartbeatCodec;
 import dev.relais.agent.protocol.ProtocolConfig;
 import dev.relais.agent.protocol.ProtocolMachine;
+import dev.relais.agent.protocol.StateSnapshot;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -66,6 +67,7 @@ public final class SimulatedCluster {
   private final List<VipEvent> vipEvents = new ArrayList<>();
   private final List<Effect.StateChange> changes = new ArrayList<>();
   private final List<Effect.Report> reports = new ArrayList<>();
+  private final Map<String, StateSnapshot> snapshots = new HashMap<>();
   private final Map<String, Long> lastDeliveredSentAt = new HashMap<>();
   private final List<Consumer<SimulatedCluster>> checks = new ArrayList<>();
   private long now;
@@ -240,6 +242,11 @@ public final class SimulatedCluster {
     return reports;
   }
 
+  /** The latest state {@code name} published, if it ever did. */
+  public Optional<StateSnapshot> snapshot(String name) {
+    return Optional.ofNullable(snapshots.get(name));
+  }
+
   public ProtocolConfig config(String name) {
     return nodes.get(name).config;
   }
@@ -281,7 +288,7 @@ public final class SimulatedCluster {
         case Effect.ShutdownComplete() -> powerOff(node.name);
         case Effect.AnnounceVip a -> {}
         case Effect.Report r -> reports.add(r);
-        case Effect.PublishState p -> {}
+        case Effect.PublishState p -> snapshots.put(node.name, p.snapshot());
       }
       if (!node.up) {
         return;
