@@ -108,6 +108,24 @@ public final class AgentMetrics {
         .record(took);
   }
 
+  /** A VIP add, renewal, removal or announcement the kernel refused (each is retried). */
+  public void vipOperationFailed(String cluster, String group, String operation) {
+    counter(
+            "relais_vip_operation_failures",
+            "cluster",
+            cluster,
+            "group",
+            group,
+            "operation",
+            operation)
+        .increment();
+  }
+
+  /** A duplicate-owner probe found other link-layer addresses answering for a VIP. */
+  public void duplicateOwner(String cluster, String group) {
+    counter("relais_duplicate_owner_detected", "cluster", cluster, "group", group).increment();
+  }
+
   public void announcementsSent(String cluster, String group, int count) {
     counter("relais_garps_sent", "cluster", cluster, "group", group).increment(count);
   }

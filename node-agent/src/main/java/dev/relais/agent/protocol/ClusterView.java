@@ -45,6 +45,16 @@ record ClusterView(
     return null;
   }
 
+  /** Whether a live peer advertises a config generation newer than {@code mine}. */
+  boolean newerConfigLive(long mine) {
+    for (var hb : liveHeartbeats) {
+      if (hb.configGeneration() > mine) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The best live claim on {@code group} by a peer, or null. */
   Claim bestPeerClaim(String group) {
     Claim best = null;

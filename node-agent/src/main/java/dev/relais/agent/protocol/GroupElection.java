@@ -30,6 +30,7 @@ final class GroupElection {
   private String currentOwner;
   private long currentEpoch;
   private boolean dampedReported;
+  private long behindSinceNanos = -1;
   private StateSnapshot.DampingHold hold;
   private final UnplannedLosses losses = new UnplannedLosses();
   private Reason lastReason = Reason.STARTED;
@@ -142,6 +143,9 @@ final class GroupElection {
         && status != NodeStatus.LEAVING
         && best != null
         && best.name().equals(view.self())) {
+      if (behindNewerConfig(view, config, nowNanos)) {
+        return false;
+      }
       Reason why;
       if (lastOwner == null) {
         why = Reason.NO_OWNER;
@@ -152,6 +156,28 @@ final class GroupElection {
       return true;
     }
     return false;
+  }
+
+  /**
+   * A live peer runs a newer config generation and nobody claims the group: most likely the owner
+   * dropped the group in a config this node has not received yet, so taking it now would put a
+   * removed address back on the LAN until our own config arrives. Wait for it, but at most one
+   * deadTime (a peer with a newer config must not be able to keep a group ownerless).
+   */
+  private boolean behindNewerConfig(ClusterView view, ProtocolConfig config, long nowNanos) {
+    if (!view.newerConfigLive(config.generation())) {
+      behindSinceNanos = -1;
+      return false;
+    }
+    if (behindSinceNanos < 0) {
+      behindSinceNanos = nowNanos;
+    }
+    long until = behindSinceNanos + config.timing().deadTime().toNanos();
+    if (nowNanos >= until) {
+      return false;
+    }
+    deadline = Math.min(deadline, until);
+    return true;
   }
 
   private boolean considerMove(

@@ -6,16 +6,14 @@ import dev.relais.agent.dataplane.DataplaneEvent;
 import dev.relais.agent.dataplane.DataplaneResult;
 import dev.relais.agent.dataplane.Lifetime;
 import dev.relais.agent.dataplane.LinkState;
-import dev.relais.agent.dataplane.PingGroup;
-import dev.relais.agent.dataplane.Reachability;
 import dev.relais.agent.dataplane.VirtualIp;
 import dev.relais.agent.observe.AgentMetrics;
 import dev.relais.agent.protocol.DecodeResult;
 import dev.relais.agent.protocol.Effect;
 import dev.relais.agent.protocol.GroupRole;
-import dev.relais.agent.protocol.Health;
 import dev.relais.agent.protocol.Heartbeat;
 import dev.relais.agent.protocol.HeartbeatCodec;
+import dev.relais.agent.protocol.NodeStatus;
 import dev.relais.agent.protocol.ProtocolConfig;
 import dev.relais.agent.protocol.ProtocolMachine;
 import dev.relais.agent.protocol.StateSnapshot;
@@ -28,9 +26,8 @@ import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,163 +35,207 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Drives one cluster's {@link ProtocolMachine} on the event loop: datagrams and timers in, effects
  * out to the transport (on the loop, non-blocking) and the data plane (its own thread; results come
- * back through the loop). Every method except the constructor runs on {@code loop}.
+ * back through the loop). A config change is applied to the running machine, so boot epoch and
+ * sequence numbers carry on across any change, sockets included. Every method except the
+ * constructor runs on {@code loop} unless it says otherwise.
  */
 final class ClusterRuntime {
   static final Logger DEFAULT_LOG = LoggerFactory.getLogger(ClusterRuntime.class);
 
+  /** What a runtime needs from the agent around it. */
+  record Context(
+      EventLoop loop,
+      LongSupplier nanoClock,
+      Supplier<java.time.Instant> wallClock,
+      Dataplane dataplane,
+      AgentMetrics metrics,
+      HeartbeatPaths.Opener opener,
+      long bootEpoch,
+      Supplier<Set<VirtualIp>> heldByOthers,
+      Runnable reportChanged,
+      Logger log) {}
+
+  private final Context ctx;
   private final EventLoop loop;
   private final LongSupplier nanoClock;
   private final Dataplane dataplane;
   private final AgentMetrics metrics;
   private final Logger log;
   private final String clusterId;
+  private final String self;
   private final Counter heartbeatsSent;
   private final Map<String, Counter> heartbeatsReceived = new HashMap<>();
-  private final PathSender paths;
   private final PeerStats peerStats = new PeerStats();
   private final Map<String, Integer> pathsOf = new HashMap<>();
   private final Map<String, Timer> roundTrips = new HashMap<>();
-  private final String self;
-  private ClusterModel model;
-  private ProtocolConfig protocolConfig;
   private final ProtocolMachine machine;
   private final HeartbeatCodec codec;
-  private final Map<String, ScheduledFuture<?>> renewals = new HashMap<>();
+  private final HeldGroups held;
+  private final HealthWatch health;
+  private final OwnerWatch owners;
+  private final Withholding withholding;
+  private final Reporting reporting;
+  private final LoopDelay loopDelay;
+  private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+  private PathSender paths;
+  private ClusterModel model;
+  private ProtocolConfig protocolConfig;
   private final Map<String, Long> acquiredAtNanos = new HashMap<>();
   private final Map<String, String> lastReason = new HashMap<>();
-  private final Map<String, LinkState> links = new HashMap<>();
-  private final Map<String, Boolean> pingReach = new HashMap<>();
-  private final Set<String> pinging = new HashSet<>();
-  private final CompletableFuture<Void> stopped = new CompletableFuture<>();
-  private volatile StateSnapshot snapshot;
+  private final Map<String, String> takeoverFrom = new HashMap<>();
   private ScheduledFuture<?> tick;
-  private ScheduledFuture<?> pinger;
   private long tickAtNanos = Long.MAX_VALUE;
-  private final LoopDelay loopDelay;
   // How long peers wait past a missed heartbeat of ours: advertised deadTime less keepalive.
   private long slackNanos;
-  private Health health = Health.healthy();
-  private final Map<String, Integer> withheld = new HashMap<>();
-  private int withholdGeneration;
+  private volatile Throwable failure;
+  private volatile StateSnapshot snapshot;
 
-  /** Logger passed in: the warm-up runs real runtimes that must not log. */
-  ClusterRuntime(
-      EventLoop loop,
-      LongSupplier nanoClock,
-      Dataplane dataplane,
-      AgentMetrics metrics,
-      HeartbeatPaths.Opener paths,
-      AgentConfigs.Loaded loaded,
-      String self,
-      long bootEpoch,
-      Logger log)
-      throws IOException {
-    this.log = log;
+  /** Binds the cluster's sockets (on the caller's thread: binding blocks). */
+  ClusterRuntime(Context ctx, AgentConfigs.Loaded loaded, String self) throws IOException {
+    this.ctx = ctx;
+    this.loop = ctx.loop();
+    this.nanoClock = ctx.nanoClock();
+    this.dataplane = ctx.dataplane();
+    this.metrics = ctx.metrics();
+    this.log = ctx.log();
     this.clusterId = loaded.model().clusterId();
+    this.self = self;
     this.heartbeatsSent = metrics.heartbeatsSent(clusterId);
     this.loopDelay = new LoopDelay(metrics.eventLoopDelay(clusterId));
-    this.slackNanos =
-        loaded.model().timing().deadTime().minus(loaded.model().timing().keepalive()).toNanos();
-    this.loop = loop;
-    this.nanoClock = nanoClock;
-    this.dataplane = dataplane;
-    this.metrics = metrics;
-    this.self = self;
     this.model = loaded.model();
+    this.slackNanos = model.timing().deadTime().minus(model.timing().keepalive()).toNanos();
     this.protocolConfig = ProtocolConfigs.of(loaded, self);
     notePaths(protocolConfig);
-    this.machine = new ProtocolMachine(protocolConfig, bootEpoch);
+    this.machine = new ProtocolMachine(protocolConfig, ctx.bootEpoch());
     this.codec = new HeartbeatCodec(protocolConfig);
-    this.paths =
-        paths.open(loaded.model(), self, (data, length, sender) -> onDatagram(data, length));
+    this.held = new HeldGroups(loop, dataplane, metrics, log, clusterId, self);
+    this.health =
+        new HealthWatch(
+            loop, dataplane, log, clusterId, self, h -> dispatch(machine.onHealth(h, now())));
+    this.reporting = new Reporting(ctx.wallClock(), nanoClock, ctx.reportChanged());
+    this.owners =
+        new OwnerWatch(
+            loop, dataplane, metrics, log, clusterId, self, ctx.wallClock(), this::publishReport);
+    this.withholding = new Withholding(loop);
+    this.paths = openPaths(model);
   }
 
   String clusterId() {
     return clusterId;
   }
 
-  ClusterModel model() {
-    return model;
-  }
-
   Optional<StateSnapshot> snapshot() {
     return Optional.ofNullable(snapshot);
   }
 
+  /** The latest report; any thread. */
+  Optional<ClusterReport> report() {
+    return reporting.latest();
+  }
+
+  /** Why this runtime stopped working, if it did; any thread. */
+  Optional<Throwable> failure() {
+    return Optional.ofNullable(failure);
+  }
+
+  /** Addresses this runtime holds (for the other runtimes' stale-VIP cleanup). */
+  Set<VirtualIp> heldAddresses() {
+    return held.addresses();
+  }
+
   /**
-   * Clears VIPs left over from a crash, then starts the machine, with the startup grace (see {@link
-   * ProtocolConfigs#withStartupGrace}) unless told otherwise.
+   * Safe to restart a peer now: this node has settled its view (left INIT, not leaving) and every
+   * group has a live owner, this node or a peer it hears. Any thread.
+   */
+  boolean ready() {
+    StateSnapshot s = snapshot;
+    return failure == null
+        && s != null
+        && s.status() != NodeStatus.INIT
+        && s.status() != NodeStatus.LEAVING
+        && s.groups().stream().allMatch(g -> !g.owner().isEmpty());
+  }
+
+  /**
+   * Clears VIPs left over from a crash (not those another cluster of this agent holds), then starts
+   * the machine, with the startup grace (see {@link ProtocolConfigs#withStartupGrace}) unless told
+   * otherwise. Any thread.
    */
   CompletableFuture<Void> start(boolean startupGrace) {
-    ProtocolConfig graced = ProtocolConfigs.withStartupGrace(protocolConfig);
-    boolean relaxed = startupGrace && graced != protocolConfig;
-    List<VirtualIp> all = model.vipGroups().stream().flatMap(g -> vips(g).stream()).toList();
     CompletableFuture<Void> started = new CompletableFuture<>();
-    dataplane
-        .removeStale(all)
-        .thenAccept(
-            r -> {
-              if (r instanceof DataplaneResult.Ok<List<VirtualIp>>(List<VirtualIp> removed)
-                  && !removed.isEmpty()) {
-                log.warn(
-                    "cluster={} node={} removed stale VIPs left from an earlier run: {}",
-                    clusterId(),
-                    self,
-                    removed);
-              } else if (r instanceof DataplaneResult.Failed<List<VirtualIp>>(var error)) {
-                log.error(
-                    "cluster={} node={} cannot clear stale VIPs: {}",
-                    clusterId(),
-                    self,
-                    error.message());
-              }
-            })
-        .whenComplete(
-            (ignored, failure) ->
-                loop.execute(
-                    () -> {
-                      trackHealth();
-                      if (relaxed) {
-                        codec.reconfigure(graced);
-                        dispatch(machine.onConfig(graced, nanoClock.getAsLong()));
-                        loop.schedule(
-                            this::endStartupGrace,
-                            ProtocolConfigs.STARTUP_GRACE.toMillis(),
-                            TimeUnit.MILLISECONDS);
-                      }
-                      dispatch(machine.start(nanoClock.getAsLong()));
-                      started.complete(null);
-                    }));
+    loop.execute(
+        () -> {
+          Set<VirtualIp> others = ctx.heldByOthers().get();
+          List<VirtualIp> stale =
+              model.vipGroups().stream()
+                  .flatMap(g -> vips(g).stream())
+                  .filter(v -> !others.contains(v))
+                  .toList();
+          dataplane
+              .removeStale(stale)
+              .whenComplete((r, e) -> loop.execute(() -> guarded(() -> begin(r, startupGrace))))
+              .whenComplete((v, e) -> started.complete(null));
+        });
     return started;
+  }
+
+  private void begin(DataplaneResult<List<VirtualIp>> r, boolean startupGrace) {
+    if (r instanceof DataplaneResult.Ok<List<VirtualIp>>(List<VirtualIp> removed)
+        && !removed.isEmpty()) {
+      log.warn(
+          "cluster={} node={} removed stale VIPs left from an earlier run: {}",
+          clusterId,
+          self,
+          removed);
+    } else if (r instanceof DataplaneResult.Failed<List<VirtualIp>>(var error)) {
+      log.error("cluster={} node={} cannot clear stale VIPs: {}", clusterId, self, error.message());
+    }
+    health.configure(model.health(), model.timing().keepalive());
+    owners.start(probedGroups());
+    ProtocolConfig graced = ProtocolConfigs.withStartupGrace(protocolConfig);
+    if (startupGrace && graced != protocolConfig) {
+      codec.reconfigure(graced);
+      dispatch(machine.onConfig(graced, now()));
+      loop.schedule(
+          () -> guarded(this::endStartupGrace),
+          ProtocolConfigs.STARTUP_GRACE.toMillis(),
+          TimeUnit.MILLISECONDS);
+    }
+    dispatch(machine.start(now()));
   }
 
   /** A datagram from the transport (already on the loop). */
   void onDatagram(byte[] data, int length) {
-    // instanceof, not a pattern switch: on C1-compiled code a type switch goes through an
-    // un-inlined method-handle chain per call, measurable at hundreds of heartbeats a second.
-    DecodeResult result = codec.decode(data, 0, length);
-    if (result instanceof DecodeResult.Accepted accepted) {
-      Heartbeat hb = accepted.heartbeat();
-      Counter received = heartbeatsReceived.get(hb.sender());
-      if (received == null) {
-        received = metrics.heartbeatsReceived(clusterId, hb.sender());
-        heartbeatsReceived.put(hb.sender(), received);
-        metrics.heartbeatsMissed(clusterId, hb.sender()); // the series exists from the start, at 0
+    try {
+      // instanceof, not a pattern switch: on C1-compiled code a type switch goes through an
+      // un-inlined method-handle chain per call, measurable at hundreds of heartbeats a second.
+      DecodeResult result = codec.decode(data, 0, length);
+      if (result instanceof DecodeResult.Accepted accepted) {
+        Heartbeat hb = accepted.heartbeat();
+        Counter received = heartbeatsReceived.get(hb.sender());
+        if (received == null) {
+          received = metrics.heartbeatsReceived(clusterId, hb.sender());
+          heartbeatsReceived.put(hb.sender(), received);
+          metrics.heartbeatsMissed(clusterId, hb.sender()); // the series exists from the start
+        }
+        received.increment();
+        long now = now();
+        reporting.heard(hb.sender(), now);
+        observe(hb, now);
+        dispatch(machine.onHeartbeat(hb, hb.path(), now));
+      } else if (result instanceof DecodeResult.Rejected(var reason)) {
+        metrics.heartbeatRejected(reason.name());
+        log.debug("cluster={} dropped a datagram: {}", clusterId, reason);
       }
-      received.increment();
-      long now = nanoClock.getAsLong();
-      observe(hb, now);
-      dispatch(machine.onHeartbeat(hb, hb.path(), now));
-    } else if (result instanceof DecodeResult.Rejected(var reason)) {
-      metrics.heartbeatRejected(reason.name());
-      log.debug("cluster={} dropped a datagram: {}", clusterId(), reason);
+    } catch (RuntimeException e) {
+      died(e);
     }
   }
 
@@ -221,44 +262,70 @@ final class ClusterRuntime {
   }
 
   void onDataplaneEvent(DataplaneEvent event) {
-    switch (event) {
-      case DataplaneEvent.LinkChanged(String device, LinkState state) -> {
-        if (links.containsKey(device)) {
-          links.put(device, state);
-          log.info("cluster={} node={} link {} is {}", clusterId(), self, device, state);
-          updateHealth();
-        }
-      }
-      case DataplaneEvent.VipRemoved(VirtualIp vip) -> {
-        for (VipGroup g : model.vipGroups()) {
-          if (vips(g).contains(vip) && machine.holds(g.name())) {
-            log.warn(
-                "cluster={} node={} VIP {} was removed behind our back; adding it again",
-                clusterId(),
-                self,
-                vip);
-            install(g, true);
+    guarded(
+        () -> {
+          switch (event) {
+            case DataplaneEvent.LinkChanged(String device, LinkState state) ->
+                health.onLinkChanged(device, state);
+            case DataplaneEvent.VipRemoved(VirtualIp vip) ->
+                held.groupOf(vip)
+                    .ifPresent(
+                        g -> {
+                          log.warn(
+                              "cluster={} node={} VIP {} was removed behind our back; adding it"
+                                  + " again",
+                              clusterId,
+                              self,
+                              vip);
+                          held.install(g, List.of(vip), lifetime());
+                          held.announce(g, announcement());
+                        });
           }
-        }
-      }
-    }
+        });
   }
 
   /** From now on this node advertises its configured deadTime (see {@link ProtocolConfigs}). */
   private void endStartupGrace() {
     codec.reconfigure(protocolConfig);
-    dispatch(machine.onConfig(protocolConfig, nanoClock.getAsLong()));
+    dispatch(machine.onConfig(protocolConfig, now()));
   }
 
-  /** A new generation of the same cluster; on the loop. */
-  void reconfigure(AgentConfigs.Loaded loaded) {
-    ProtocolConfig next = ProtocolConfigs.of(loaded, self);
-    this.model = loaded.model();
-    this.protocolConfig = next;
-    notePaths(next);
-    codec.reconfigure(next);
-    dispatch(machine.onConfig(next, nanoClock.getAsLong()));
-    trackHealth();
+  /**
+   * A new config of the same cluster, applied to the running machine. Removed groups are released
+   * whole (what was installed, not what the new config says); held groups get new addresses before
+   * dropped ones go; {@code newPaths}, when the sockets changed, takes over sending at once while
+   * the old paths keep receiving for a deadTime, so peers that still send to old addresses are
+   * heard until their own config catches up.
+   */
+  void reconfigure(AgentConfigs.Loaded loaded, PathSender newPaths) {
+    guarded(
+        () -> {
+          ProtocolConfig next = ProtocolConfigs.of(loaded, self);
+          Duration oldDeadTime = model.timing().deadTime();
+          model = loaded.model();
+          protocolConfig = next;
+          notePaths(next);
+          if (newPaths != null) {
+            PathSender old = paths;
+            paths = newPaths;
+            long keepMillis =
+                Math.max(oldDeadTime.toMillis(), model.timing().deadTime().toMillis());
+            loop.schedule(old::close, keepMillis, TimeUnit.MILLISECONDS);
+          }
+          codec.reconfigure(next);
+          dispatch(machine.onConfig(next, now()));
+          for (String group : held.groups()) {
+            group(group).ifPresent(g -> held.update(group, vips(g), lifetime(), announcement()));
+          }
+          health.configure(model.health(), model.timing().keepalive());
+          owners.start(probedGroups());
+          publishReport();
+        });
+  }
+
+  /** Opens the paths a model needs (sockets shared with other users of the same binding). */
+  PathSender openPaths(ClusterModel m) throws IOException {
+    return ctx.opener().open(m, self, (data, length, sender) -> onDatagram(data, length));
   }
 
   private void notePaths(ProtocolConfig config) {
@@ -268,7 +335,7 @@ final class ClusterRuntime {
 
   /** Planned shutdown: hand every group over (make-before-break), then stop. Any thread. */
   CompletableFuture<Void> shutdown() {
-    loop.execute(() -> dispatch(machine.requestShutdown(nanoClock.getAsLong())));
+    loop.execute(() -> guarded(() -> dispatch(machine.requestShutdown(now()))));
     return stopped;
   }
 
@@ -280,13 +347,13 @@ final class ClusterRuntime {
     }
     paths.close();
     if (tick != null) tick.cancel(false);
-    if (pinger != null) pinger.cancel(false);
-    renewals.values().forEach(f -> f.cancel(false));
-    renewals.clear();
+    health.stop();
+    owners.stop();
+    held.stop();
   }
 
   private void onTick() {
-    long now = nanoClock.getAsLong();
+    long now = now();
     LoopDelay.Late late = loopDelay.onTimer(now - tickAtNanos, now, slackNanos);
     if (late != null) warnLate(late);
     tick = null;
@@ -316,23 +383,18 @@ final class ClusterRuntime {
     for (int i = 0; i < effects.size(); i++) {
       Effect effect = effects.get(i);
       if (effect instanceof Effect.SendHeartbeat send) { // the hot one: see onDatagram
-        send(withoutUnannounced(send.heartbeat()));
+        send(withholding.filter(send.heartbeat()));
         continue;
       }
       switch (effect) {
-        case Effect.SendHeartbeat(var hb) -> send(withoutUnannounced(hb));
-        case Effect.AcquireVip(String group, long epoch) -> {
-          acquiredAtNanos.put(group, nanoClock.getAsLong());
-          group(group).ifPresent(g -> withholdUntil(group, install(g, false)));
-          metrics.vipHeld(clusterId(), group, true);
-        }
-        case Effect.AnnounceVip(String group) ->
-            group(group).ifPresent(g -> withholdUntil(group, announce(g)));
+        case Effect.SendHeartbeat(var hb) -> send(withholding.filter(hb));
+        case Effect.AcquireVip(String group, long epoch) -> acquire(group);
+        case Effect.AnnounceVip(String group) -> announce(group);
         case Effect.ReleaseVip(String group) -> {
-          ScheduledFuture<?> renewal = renewals.remove(group);
-          if (renewal != null) renewal.cancel(false);
-          group(group).ifPresent(g -> vips(g).forEach(dataplane::remove));
-          metrics.vipHeld(clusterId(), group, false);
+          acquiredAtNanos.remove(group);
+          takeoverFrom.remove(group);
+          held.release(group);
+          metrics.vipHeld(clusterId, group, false);
         }
         case Effect.StateChange(var cluster, var node, var group, var from, var to, var reason) -> {
           log.info(
@@ -350,8 +412,13 @@ final class ClusterRuntime {
           lastReason.put(group, reason.toString());
         }
         case Effect.Report(var reason, var subject, var detail) ->
-            log.info("cluster={} node={} {} {}: {}", clusterId(), self, reason, subject, detail);
-        case Effect.PublishState(StateSnapshot s) -> snapshot = s;
+            log.info("cluster={} node={} {} {}: {}", clusterId, self, reason, subject, detail);
+        case Effect.PublishState(StateSnapshot s) -> {
+          StateSnapshot before = snapshot;
+          snapshot = s;
+          reporting.snapshot(before, s, now());
+          publishReport();
+        }
         case Effect.ShutdownComplete() -> {
           halt();
           stopped.complete(null);
@@ -361,58 +428,51 @@ final class ClusterRuntime {
     schedule();
   }
 
+  /**
+   * Becoming owner: add the VIPs. The machine's AnnounceVip follows; until both are done this
+   * group's claim is withheld from our heartbeats (see {@link Withholding}).
+   */
+  private void acquire(String group) {
+    Optional<VipGroup> spec = group(group);
+    if (spec.isEmpty()) return;
+    acquiredAtNanos.put(group, now());
+    takeoverFrom.put(group, reporting.ownerOf(snapshot, group));
+    withholding.until(
+        group, held.install(group, vips(spec.get()), lifetime()), protocolConfig.handoffBound());
+    metrics.vipHeld(clusterId, group, true);
+  }
+
+  private void announce(String group) {
+    CompletableFuture<Boolean> announced = held.announce(group, announcement());
+    withholding.until(group, List.of(announced), protocolConfig.handoffBound());
+    announced.thenAccept(ok -> loop.execute(() -> guarded(() -> announced(group, ok))));
+  }
+
+  /** The first announcement after a takeover: the takeover is timed, then a second owner sought. */
+  private void announced(String group, boolean ok) {
+    Long since = acquiredAtNanos.remove(group);
+    String from = takeoverFrom.remove(group);
+    if (!ok || since == null || !held.holds(group)) return;
+    long done = now();
+    String reason = lastReason.getOrDefault(group, "unknown");
+    log.info(
+        "cluster={} node={} group={} VIP announced {} ms after the takeover decision",
+        clusterId,
+        self,
+        group,
+        (done - since) / 1_000_000);
+    metrics.failover(clusterId, group, reason, Duration.ofNanos(done - since));
+    reporting.tookOver(group, from == null ? "" : from, reason, since, done);
+    owners.becameOwner(group, held.addresses(group));
+    publishReport();
+  }
+
   private void send(Heartbeat hb) {
     slackNanos = (hb.deadTimeMillis() - hb.keepaliveMillis()) * 1_000_000L;
     byte[] bytes = codec.encode(hb);
     paths.send(hb.path(), bytes, bytes.length);
-    peerStats.sent(hb.sequence(), nanoClock.getAsLong());
+    peerStats.sent(hb.sequence(), now());
     heartbeatsSent.increment();
-  }
-
-  /**
-   * Make-before-break needs the VIP on the wire before the heartbeat that tells the old owner to
-   * let go. While a group's address is being added and first announced, its entries (our claim, our
-   * confirmation) are left out of the heartbeats we send; the rest of each heartbeat goes out on
-   * time, so the node never looks dead. The entries return once the data plane is done, or at the
-   * handoff bound at the latest.
-   */
-  private void withholdUntil(String group, List<CompletableFuture<?>> work) {
-    if (work.isEmpty()) return;
-    int generation = ++withholdGeneration;
-    withheld.put(group, generation);
-    Runnable release =
-        () -> {
-          if (withheld.getOrDefault(group, -1) == generation) withheld.remove(group);
-        };
-    ScheduledFuture<?> bound =
-        loop.schedule(release, protocolConfig.handoffBound().toMillis(), TimeUnit.MILLISECONDS);
-    CompletableFuture.allOf(work.toArray(CompletableFuture[]::new))
-        .whenComplete(
-            (v, e) ->
-                loop.execute(
-                    () -> {
-                      bound.cancel(false);
-                      release.run();
-                    }));
-  }
-
-  private Heartbeat withoutUnannounced(Heartbeat hb) {
-    if (withheld.isEmpty()) return hb;
-    var entries = hb.entries().stream().filter(e -> !withheld.containsKey(e.group())).toList();
-    if (entries.size() == hb.entries().size()) return hb;
-    return new Heartbeat(
-        hb.sender(),
-        hb.bootEpoch(),
-        hb.sequence(),
-        hb.configGeneration(),
-        hb.path(),
-        hb.status(),
-        hb.priority(),
-        hb.pingReach(),
-        hb.keepaliveMillis(),
-        hb.deadTimeMillis(),
-        entries,
-        hb.echoes());
   }
 
   private void schedule() {
@@ -422,91 +482,49 @@ final class ClusterRuntime {
     }
     if (tick != null) tick.cancel(false);
     tickAtNanos = next;
-    long delay = Math.max(0, next - nanoClock.getAsLong());
-    tick = loop.schedule(this::onTick, delay, TimeUnit.NANOSECONDS);
+    long delay = Math.max(0, next - now());
+    tick = loop.schedule(() -> guarded(this::onTick), delay, TimeUnit.NANOSECONDS);
   }
 
-  /** Adds (or re-adds) the group's VIPs, then renews their lifetime while held. */
-  private List<CompletableFuture<?>> install(VipGroup g, boolean announceAfter) {
-    Lifetime lifetime = lifetime();
-    List<CompletableFuture<?>> work = new ArrayList<>();
-    for (VirtualIp vip : vips(g)) {
-      work.add(
-          dataplane
-              .install(vip, lifetime)
-              .thenAccept(
-                  r -> {
-                    if (r instanceof DataplaneResult.Failed<VirtualIp>(var error)) {
-                      log.error(
-                          "cluster={} node={} cannot add VIP {}: {}",
-                          clusterId(),
-                          self,
-                          vip,
-                          error.message());
-                    }
-                  }));
-    }
-    if (announceAfter) work.addAll(announce(g));
-    if (lifetime instanceof Lifetime.Expiring expiring && !renewals.containsKey(g.name())) {
-      long everyMillis = Math.max(250, expiring.valid().toMillis() / 3);
-      renewals.put(
-          g.name(),
-          loop.scheduleAtFixedRate(
-              () -> vips(g).forEach(v -> dataplane.install(v, lifetime)),
-              everyMillis,
-              everyMillis,
-              TimeUnit.MILLISECONDS));
-    }
-    return work;
+  private void publishReport() {
+    StateSnapshot s = snapshot;
+    if (s != null) reporting.publish(s, owners.finding());
   }
 
-  private List<CompletableFuture<?>> announce(VipGroup g) {
-    List<CompletableFuture<?>> work = new ArrayList<>();
-    Announcement announcement =
-        new Announcement(
-            model.announce().count(),
-            model.announce().interval(),
-            model.announce().refresh(),
-            Announcement.ArpForms.REQUEST_AND_REPLY);
-    for (VirtualIp vip : vips(g)) {
-      work.add(
-          dataplane
-              .announce(vip, announcement)
-              .thenAccept(
-                  r ->
-                      loop.execute(
-                          () -> {
-                            switch (r) {
-                              case DataplaneResult.Ok<VirtualIp> ok -> {
-                                metrics.announcementsSent(
-                                    clusterId(), g.name(), announcement.count());
-                                Long since = acquiredAtNanos.remove(g.name());
-                                if (since != null) {
-                                  log.info(
-                                      "cluster={} node={} group={} VIP {} announced {} ms after the takeover decision",
-                                      clusterId(),
-                                      self,
-                                      g.name(),
-                                      vip,
-                                      (nanoClock.getAsLong() - since) / 1_000_000);
-                                  metrics.failover(
-                                      clusterId(),
-                                      g.name(),
-                                      lastReason.getOrDefault(g.name(), "unknown"),
-                                      Duration.ofNanos(nanoClock.getAsLong() - since));
-                                }
-                              }
-                              case DataplaneResult.Failed<VirtualIp>(var error) ->
-                                  log.error(
-                                      "cluster={} node={} cannot announce {}: {}",
-                                      clusterId(),
-                                      self,
-                                      vip,
-                                      error.message());
-                            }
-                          })));
-    }
-    return work;
+  /** Groups to probe for a second owner: held ones, and ones a live peer owns. */
+  private OwnerWatch.Groups probedGroups() {
+    return new OwnerWatch.Groups() {
+      @Override
+      public Map<String, List<VirtualIp>> probed() {
+        Map<String, List<VirtualIp>> out = new LinkedHashMap<>();
+        StateSnapshot s = snapshot;
+        for (VipGroup g : model.vipGroups()) {
+          boolean owned =
+              s != null
+                  && s.groups().stream()
+                      .anyMatch(v -> v.group().equals(g.name()) && !v.owner().isEmpty());
+          if (held.holds(g.name())) {
+            out.put(g.name(), held.addresses(g.name()));
+          } else if (owned) {
+            out.put(g.name(), vips(g));
+          }
+        }
+        return out;
+      }
+
+      @Override
+      public boolean holds(String group) {
+        return held.holds(group);
+      }
+    };
+  }
+
+  private Announcement announcement() {
+    return new Announcement(
+        model.announce().count(),
+        model.announce().interval(),
+        model.announce().refresh(),
+        Announcement.ArpForms.REQUEST_AND_REPLY);
   }
 
   private Lifetime lifetime() {
@@ -514,87 +532,34 @@ final class ClusterRuntime {
     return lifetime.isZero() ? Lifetime.permanent() : Lifetime.expiring(lifetime);
   }
 
-  /** Tracked links and ping groups → the machine's Health input. */
-  private void trackHealth() {
-    var interfaces = Set.copyOf(model.health().interfaces());
-    links.keySet().retainAll(interfaces);
-    interfaces.forEach(i -> links.putIfAbsent(i, LinkState.UP));
-    dataplane
-        .track(interfaces)
-        .thenAccept(
-            r ->
-                loop.execute(
-                    () -> {
-                      switch (r) {
-                        case DataplaneResult.Ok<Map<String, LinkState>>(var states) ->
-                            links.putAll(states);
-                        case DataplaneResult.Failed<Map<String, LinkState>>(var error) ->
-                            log.error(
-                                "cluster={} node={} cannot track links: {}",
-                                clusterId(),
-                                self,
-                                error.message());
-                      }
-                      updateHealth();
-                    }));
-    if (pinger != null) pinger.cancel(false);
-    pingReach.clear();
-    if (!model.health().pingGroups().isEmpty()) {
-      pinger =
-          loop.scheduleAtFixedRate(this::pingAll, 0, pingEvery().toMillis(), TimeUnit.MILLISECONDS);
-    }
-  }
-
-  /**
-   * Ping rounds: every keepalive but at most once a second (heartbeat's ping nodes use deadping).
-   */
-  private Duration pingEvery() {
-    Duration keepalive = model.timing().keepalive();
-    return keepalive.compareTo(Duration.ofSeconds(1)) > 0 ? keepalive : Duration.ofSeconds(1);
-  }
-
-  /**
-   * One round per group; a group still waiting for its previous round is skipped, never stacked.
-   */
-  private void pingAll() {
-    Duration timeout = pingEvery().dividedBy(2);
-    for (var g : model.health().pingGroups()) {
-      if (!pinging.add(g.name())) continue;
-      dataplane
-          .ping(new PingGroup(g.name(), g.targets()), timeout)
-          .thenAccept(
-              r ->
-                  loop.execute(
-                      () -> {
-                        pinging.remove(g.name());
-                        pingReach.put(
-                            g.name(),
-                            r instanceof DataplaneResult.Ok<?>(var reach)
-                                && ((Reachability) reach).reachable());
-                        updateHealth();
-                      }));
-    }
-  }
-
-  private void updateHealth() {
-    boolean linksUp = links.values().stream().allMatch(s -> s == LinkState.UP);
-    int groups = model.health().pingGroups().size();
-    int reachable =
-        groups == 0
-            ? 0
-            : (int)
-                model.health().pingGroups().stream()
-                    .filter(g -> pingReach.getOrDefault(g.name(), true))
-                    .count();
-    Health next = new Health(linksUp, groups, reachable);
-    if (!next.equals(health)) {
-      health = next;
-      dispatch(machine.onHealth(next, nanoClock.getAsLong()));
-    }
-  }
-
   private Optional<VipGroup> group(String name) {
     return model.vipGroups().stream().filter(g -> g.name().equals(name)).findFirst();
+  }
+
+  private long now() {
+    return nanoClock.getAsLong();
+  }
+
+  /**
+   * Runs loop work; an exception means this runtime's state is unknown: it stops, liveness fails.
+   */
+  private void guarded(Runnable work) {
+    try {
+      work.run();
+    } catch (RuntimeException e) {
+      died(e);
+    }
+  }
+
+  private void died(RuntimeException e) {
+    if (failure == null) {
+      failure = e;
+      log.error(
+          "cluster={} node={} runtime failed; liveness now fails so the agent is restarted",
+          clusterId,
+          self,
+          e);
+    }
   }
 
   static List<VirtualIp> vips(VipGroup g) {

@@ -5,7 +5,6 @@ import dev.relais.agent.transport.UdpTransport;
 import dev.relais.api.v1alpha1.Transport;
 import dev.relais.model.ClusterModel;
 import dev.relais.model.Node;
-import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -29,12 +28,12 @@ final class HeartbeatPaths implements PathSender {
         throws IOException;
   }
 
-  private final List<UdpTransport> sockets;
+  private final List<SharedSockets.Lease> sockets;
   private final List<UdpTransport> socketOfPath;
   private final List<List<InetSocketAddress>> destinationsOfPath;
 
   private HeartbeatPaths(
-      List<UdpTransport> sockets,
+      List<SharedSockets.Lease> sockets,
       List<UdpTransport> socketOfPath,
       List<List<InetSocketAddress>> destinationsOfPath) {
     this.sockets = List.copyOf(sockets);
@@ -42,15 +41,17 @@ final class HeartbeatPaths implements PathSender {
     this.destinationsOfPath = List.copyOf(destinationsOfPath);
   }
 
-  static Opener udp(EventLoopGroup loop) {
-    return (model, self, receiver) -> open(loop, model, self, receiver);
+  /** Paths over the agent's shared sockets (see {@link SharedSockets}). */
+  static Opener udp(SharedSockets shared) {
+    return (model, self, receiver) -> open(shared, model, self, receiver);
   }
 
   static HeartbeatPaths open(
-      EventLoopGroup loop, ClusterModel model, String self, UdpTransport.Receiver receiver)
+      SharedSockets shared, ClusterModel model, String self, UdpTransport.Receiver receiver)
       throws IOException {
     int port = model.timing().port();
-    List<UdpTransport> sockets = new ArrayList<>();
+    String cluster = model.clusterId();
+    List<SharedSockets.Lease> sockets = new ArrayList<>();
     List<UdpTransport> socketOfPath = new ArrayList<>();
     List<List<InetSocketAddress>> destinations = new ArrayList<>();
     try {
@@ -63,13 +64,13 @@ final class HeartbeatPaths implements PathSender {
               to.add(new InetSocketAddress(peer.addresses().get(path), port));
             }
           }
-          UdpTransport socket;
+          SharedSockets.Lease socket;
           try {
             socket =
-                UdpTransport.bind(
-                    loop,
+                shared.acquire(
                     new TransportConfig(
                         port, Optional.of(own.get(path)), false, Optional.empty(), List.of(), 1),
+                    cluster,
                     receiver);
           } catch (IOException | RuntimeException e) {
             throw new IOException(
@@ -85,14 +86,13 @@ final class HeartbeatPaths implements PathSender {
                 e);
           }
           sockets.add(socket);
-          socketOfPath.add(socket);
+          socketOfPath.add(socket.socket());
           destinations.add(to);
         }
       } else {
         boolean multicast = model.timing().transport() == Transport.Multicast;
-        UdpTransport socket =
-            UdpTransport.bind(
-                loop,
+        SharedSockets.Lease socket =
+            shared.acquire(
                 new TransportConfig(
                     port,
                     Optional.empty(),
@@ -100,10 +100,11 @@ final class HeartbeatPaths implements PathSender {
                     multicast ? model.timing().multicastGroup() : Optional.empty(),
                     model.timing().interfaces(),
                     model.timing().multicastTtl()),
+                cluster,
                 receiver);
         sockets.add(socket);
         for (String ifName : model.timing().interfaces()) {
-          socketOfPath.add(socket);
+          socketOfPath.add(socket.socket());
           destinations.add(
               List.of(
                   new InetSocketAddress(
@@ -113,12 +114,8 @@ final class HeartbeatPaths implements PathSender {
                       port)));
         }
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      sockets.forEach(UdpTransport::close);
-      throw new IOException("interrupted while binding heartbeat sockets", e);
     } catch (IOException | RuntimeException e) {
-      sockets.forEach(UdpTransport::close);
+      sockets.forEach(SharedSockets.Lease::close);
       throw new IOException(
           "cannot open heartbeat sockets on UDP port " + port + ": " + e.getMessage(), e);
     }
@@ -145,6 +142,6 @@ final class HeartbeatPaths implements PathSender {
 
   @Override
   public void close() {
-    sockets.forEach(UdpTransport::close);
+    sockets.forEach(SharedSockets.Lease::close);
   }
 }

@@ -139,15 +139,19 @@ final class Warmup {
                 };
         runtimes[i] =
             new ClusterRuntime(
-                loop,
-                System::nanoTime,
-                new FakeDataplane(e -> {}),
-                new AgentMetrics(),
-                inMemory,
+                new ClusterRuntime.Context(
+                    loop,
+                    System::nanoTime,
+                    java.time.Instant::now,
+                    new FakeDataplane(e -> {}),
+                    new AgentMetrics(),
+                    inMemory,
+                    1,
+                    java.util.Set::of,
+                    () -> {},
+                    NOPLogger.NOP_LOGGER),
                 loaded,
-                i == 0 ? "a" : "b",
-                1,
-                NOPLogger.NOP_LOGGER);
+                i == 0 ? "a" : "b");
       }
       runtimes[0].start(false).get(2, TimeUnit.SECONDS);
       runtimes[1].start(false).get(2, TimeUnit.SECONDS);
