@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
 # The heartbeat tutorial's failover, live: a client and two routers (maitre, esclave) on a bridged
 # LAN in network namespaces, each router running a real Relais agent with examples/ unchanged.
-# Steps: VIP on maitre as enp0s3:0 -> maitre powered off -> VIP on esclave -> maitre back ->
-# VIP returns (auto failback) -> maitre stopped cleanly (SIGTERM) -> VIP on esclave at once.
+# Steps: VIP on maitre as enp0s3:0, then per cycle: maitre powered off -> VIP on esclave ->
+# maitre back -> VIP returns (auto failback) -> maitre put in standby (config edit) -> VIP on
+# esclave -> standby cleared -> VIP back on maitre; finally maitre stopped cleanly (SIGTERM) ->
+# VIP on esclave at once.
 #
-#   lab/drill.sh [--profile tutorial|default|fast] [--quiet] [--idle SECONDS] [--soak SECONDS]
+#   lab/drill.sh [--profile tutorial|default|fast] [--cycles N] [--quiet] [--idle SECONDS]
+#                [--soak SECONDS]
 #
 # tutorial: examples/tutorial.yaml (keepalive 2 s, deadtime 10 s: heartbeat's own timers).
 # default:  the same cluster with Relais' default timers (keepalive 1 s, deadtime 5 s).
 # fast:     examples/tutorial-fast.yaml (keepalive 5 ms, deadtime 20 ms).
 # Prints each step with what was expected, what was seen and the client's measured outage, and a
-# machine-readable RESULT line per step. Exits non-zero if any expectation fails. Everything it
+# machine-readable RESULT line per step (with cycle=N and converge_ms, the time from the action
+# until the VIP was where expected), and a per-cycle summary. Exits non-zero if any expectation
+# fails. --cycles N (default 1) repeats the power-off/failback/standby/return cycle. Everything it
 # creates (namespaces with a per-run prefix, processes it started) is removed even on failure or
 # Ctrl-C. Needs root (network namespaces).
 # --idle S: after start, measure each agent's CPU (% of one core) and RSS over S idle seconds.
@@ -25,9 +30,11 @@ quiet=0
 idle=0
 soak=0
 capture=0
+cycles=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --profile) profile=$2; shift 2 ;;
+    --cycles) cycles=$2; shift 2 ;;
     --quiet) quiet=1; shift ;;
     --idle) idle=$2; shift 2 ;;
     --soak) soak=$2; shift 2 ;;
@@ -46,6 +53,9 @@ case "$profile" in
       "$root/examples/tutorial.yaml" >"$config"
     settle=30 ;;
   *) echo "drill: profile must be tutorial, default or fast" >&2; exit 2 ;;
+esac
+case "$cycles" in
+  ''|*[!0-9]*|0) echo "drill: --cycles needs a whole number of at least 1" >&2; exit 2 ;;
 esac
 
 if [ "$(id -u)" != 0 ]; then
@@ -72,6 +82,12 @@ VIP=192.168.200.10
 prefix="rd$$-"
 lan="${prefix}lan"
 work=$(mktemp -d /tmp/relais-drill.XXXXXX)
+# The agents read a copy in a directory of its own (they watch the directory), so the drill can put
+# maitre in standby by editing it, as a user would, without touching examples/.
+mkdir "$work/config"
+cp "$config" "$work/config/cluster.yaml"
+[ "$profile" = default ] && rm -f "$config"
+config="$work/config/cluster.yaml"
 declare -A NS=([client]="${prefix}client" [maitre]="${prefix}maitre" [esclave]="${prefix}esclave")
 declare -A ADDR=([client]=192.168.200.9 [maitre]=192.168.200.11 [esclave]=192.168.200.12)
 declare -A AGENT=()
@@ -93,7 +109,6 @@ cleanup() {
   for ns in "${NS[@]}" "$lan"; do
     ip netns del "$ns" 2>/dev/null
   done
-  [ "$profile" = default ] && rm -f "$config"
   if [ "${KEEP_LOGS:-0}" = 1 ]; then echo "drill: logs kept in $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
@@ -179,14 +194,38 @@ replies_after() {
   awk -v from="$1" '/bytes from/ { t = substr($1, 2, length($1) - 2) * 1000; if (t > from) n++ } END { print n + 0 }' "$work/ping.log"
 }
 
+# check STEP EXPECTED SEEN OUTAGE [LOST [CONVERGE_MS]]; the cycle number comes from $cycle.
 check() {
-  local step=$1 expected=$2 seen=$3 outage=$4 lost=${5:-}
+  local step=$1 expected=$2 seen=$3 outage=$4 lost=${5:-} converge=${6:-}
   local verdict=ok
   if [ "$expected" != "$seen" ]; then verdict=FAILED; failures=$((failures + 1)); fi
   say "    expected: $expected"
   say "    seen:     $seen  [$verdict]"
+  [ -n "$converge" ] && say "    converged after ${converge} ms"
   [ -n "$outage" ] && say "    client outage: ${outage} ms (largest gap between ping replies, 5 ms spacing), ${lost:-0} probes lost"
-  echo "RESULT step=$step expected=\"$expected\" seen=\"$seen\" outage_ms=${outage:-na} lost=${lost:-na} verdict=$verdict"
+  echo "RESULT step=$step cycle=${cycle:-0} expected=\"$expected\" seen=\"$seen\" converge_ms=${converge:-na} outage_ms=${outage:-na} lost=${lost:-na} verdict=$verdict"
+  SUMMARY[${cycle:-0},$step]="$verdict ${converge:-na}ms out=${outage:-na}ms lost=${lost:-na}"
+}
+declare -A SUMMARY=()
+
+# Waits up to TIMEOUT_S for CONDITION; prints the milliseconds it took since T0_MS, or nothing
+# when it did not happen.
+converge_when() {
+  local condition=$1 timeout=$2 t0=$3
+  if wait_for "$condition" "$timeout"; then echo $(( $(now_ms) - t0 )); fi
+}
+
+# converge_to WHO TIMEOUT_S T0_MS: until exactly WHO holds the VIP.
+converge_to() { converge_when '[ "$(holders)" = "'"$1"'" ]' "$2" "$3"; }
+
+# Sets the standby list in the agents' config (an atomic rename, as an editor or kubelet does).
+set_standby() {
+  local list=$1
+  awk -v list="$list" '
+    /^  standby:/ { next }
+    { print }
+    /^spec:/ && list != "" { print "  standby: [" list "]" }' "$config" >"$config.tmp"
+  mv "$config.tmp" "$config"
 }
 
 say "Relais drill, profile $profile ($(basename "$config")), namespaces ${prefix}*"
@@ -260,6 +299,8 @@ start_ping
 wait_for '[ "$(replies_after 0)" -ge 20 ]' 5 || true
 check ping "client gets replies from $VIP" "$([ "$(replies_after 0)" -ge 20 ] && echo "client gets replies from $VIP" || echo "no replies")" ""
 
+for cycle in $(seq 1 "$cycles"); do
+[ "$cycles" -gt 1 ] && { say; say "== cycle $cycle of $cycles"; }
 say
 say "3. maitre is powered off (frozen, LAN link down, killed: nothing can clean up)"
 t0=$(now_ms)
@@ -267,9 +308,12 @@ for pid in $(ip netns pids "${NS[maitre]}"); do kill -STOP "$pid" 2>/dev/null ||
 ip -n "${NS[maitre]}" link set enp0s3 down
 for pid in $(ip netns pids "${NS[maitre]}"); do kill -9 "$pid" 2>/dev/null || true; done
 unset 'AGENT[maitre]'
+# A powered-off maitre's address stays on its downed link until its lifetime runs out, so this
+# converges when esclave has the VIP, not when esclave alone has it.
+conv=$(converge_when '[ -n "$(vip_label esclave)" ]' $((settle + 5)) "$t0")
 wait_for '[ -n "$(vip_label esclave)" ] && [ "$(replies_after '"$t0"')" -ge 20 ]' $((settle + 5)) || true
 t1=$(now_ms)
-check poweroff "VIP $VIP on esclave, pings resume" "$([ -n "$(vip_label esclave)" ] && echo "VIP $VIP on esclave" || echo "VIP on nobody")$([ "$(replies_after "$t0")" -ge 20 ] && echo ", pings resume" || echo ", pings lost")" "$(outage_ms "$t0" "$t1")" "$(lost_probes "$t0" "$t1")"
+check poweroff "VIP $VIP on esclave, pings resume" "$([ -n "$(vip_label esclave)" ] && echo "VIP $VIP on esclave" || echo "VIP on nobody")$([ "$(replies_after "$t0")" -ge 20 ] && echo ", pings resume" || echo ", pings lost")" "$(outage_ms "$t0" "$t1")" "$(lost_probes "$t0" "$t1")" "$conv"
 
 say
 say "4. maitre is powered back on (fresh boot: no VIP on it, link up, agent starts)"
@@ -278,10 +322,32 @@ ip -n "${NS[maitre]}" addr add "${ADDR[maitre]}/24" dev enp0s3
 ip -n "${NS[maitre]}" link set enp0s3 up
 t0=$(now_ms)
 start_agent maitre
+conv=$(converge_to maitre 60 "$t0")
 stable_since=0
 wait_for settled $((settle + 5)) || true
 t1=$(now_ms)
-check failback "VIP $VIP back on maitre only (auto failback)" "$([ "$(holders)" = maitre ] && echo "VIP $VIP back on maitre only (auto failback)" || echo "VIP on: $(holders)")" "$(outage_ms "$t0" "$t1")" "$(lost_probes "$t0" "$t1")"
+check failback "VIP $VIP back on maitre only (auto failback)" "$([ "$(holders)" = maitre ] && echo "VIP $VIP back on maitre only (auto failback)" || echo "VIP on: $(holders)")" "$(outage_ms "$t0" "$t1")" "$(lost_probes "$t0" "$t1")" "$conv"
+
+say
+say "4a. maitre is put in standby (standby: [maitre] in the config): it hands the VIP to esclave"
+t0=$(now_ms)
+set_standby maitre
+conv=$(converge_to esclave 60 "$t0")
+sleep 1
+t1=$(now_ms)
+check standby "VIP $VIP on esclave only" "$([ "$(holders)" = esclave ] && echo "VIP $VIP on esclave only" || echo "VIP on: $(holders)")" "$(outage_ms "$t0" "$t1")" "$(lost_probes "$t0" "$t1")" "$conv"
+
+say
+say "4b. maitre's standby is cleared: the VIP returns to it"
+t0=$(now_ms)
+set_standby ""
+conv=$(converge_to maitre 60 "$t0")
+stable_since=0
+wait_for settled $((settle + 5)) || true
+t1=$(now_ms)
+check return "VIP $VIP back on maitre only" "$([ "$(holders)" = maitre ] && echo "VIP $VIP back on maitre only" || echo "VIP on: $(holders)")" "$(outage_ms "$t0" "$t1")" "$(lost_probes "$t0" "$t1")" "$conv"
+done
+cycle=0
 
 say
 say "5. maitre is stopped cleanly (SIGTERM): it hands the VIP to esclave before it exits"
@@ -293,6 +359,16 @@ unset 'AGENT[maitre]'
 sleep 0.5
 t1=$(now_ms)
 check switchover "VIP $VIP on esclave only" "$([ "$(holders)" = esclave ] && echo "VIP $VIP on esclave only" || echo "VIP on: $(holders)")" "$(outage_ms "$t0" "$t1")" "$(lost_probes "$t0" "$t1")"
+
+if [ "$cycles" -gt 1 ]; then
+  echo
+  echo "per cycle (verdict, convergence, client outage, probes lost):"
+  printf '%-6s %-36s %-36s %-36s %-36s\n' cycle poweroff failback standby return
+  for c in $(seq 1 "$cycles"); do
+    printf '%-6s %-36s %-36s %-36s %-36s\n' "$c" "${SUMMARY[$c,poweroff]:-}" "${SUMMARY[$c,failback]:-}" \
+      "${SUMMARY[$c,standby]:-}" "${SUMMARY[$c,return]:-}"
+  done
+fi
 
 say
 if [ "$failures" -eq 0 ]; then
