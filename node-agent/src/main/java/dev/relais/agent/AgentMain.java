@@ -5,6 +5,7 @@ import dev.relais.agent.dataplane.Dataplane;
 import dev.relais.agent.dataplane.LinuxDataplane;
 import dev.relais.agent.dataplane.ffm.ErrnoException;
 import dev.relais.agent.dataplane.ffm.RealtimeScheduling;
+import dev.relais.agent.kube.KubernetesMode;
 import dev.relais.agent.observe.AgentMetrics;
 import dev.relais.agent.observe.HttpEndpoints;
 import dev.relais.agent.runtime.Agent;
@@ -27,7 +28,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code relais-agent}: the node agent. Standalone with --config; a thin main over runtime/. */
+/**
+ * {@code relais-agent}: the node agent, standalone ({@code --config FILE}) or in Kubernetes mode
+ * ({@code --kubernetes}: config from the rendered Secrets, node states back; see {@code
+ * dev.relais.agent.kube}). A thin main over runtime/.
+ */
 @Command(
     name = "relais-agent",
     mixinStandardHelpOptions = true,
@@ -35,13 +40,31 @@ import picocli.CommandLine.Spec;
 public final class AgentMain implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(AgentMain.class);
 
+  /** How long a Kubernetes-mode start waits for the API before starting from saved configs. */
+  static final Duration API_WAIT = Duration.ofSeconds(5);
+
   @Spec CommandSpec spec;
 
   @Option(
       names = "--config",
-      required = true,
-      description = "Agent config: rendered AgentConfig documents, or RouterCluster + Secret YAML.")
+      description =
+          "Standalone mode (required without --kubernetes): rendered AgentConfig documents, or"
+              + " RouterCluster + Secret YAML.")
   Path config;
+
+  @Option(
+      names = "--kubernetes",
+      description =
+          "Kubernetes mode: serve the rendered config Secrets that name this node in the release"
+              + " namespace and write its RouterNodeStates there.")
+  boolean kubernetes;
+
+  @Option(
+      names = "--kubeconfig",
+      description =
+          "Kubernetes mode: kubeconfig file (default: in-cluster, else $KUBECONFIG, else"
+              + " ~/.kube/config).")
+  Path kubeconfig;
 
   @Option(
       names = "--node",
@@ -50,14 +73,23 @@ public final class AgentMain implements Callable<Integer> {
 
   @Option(
       names = "--namespace",
-      defaultValue = "default",
-      description = "Namespace for objects without one.")
+      description =
+          "Kubernetes mode: the release namespace (default: $POD_NAMESPACE). Standalone: the"
+              + " namespace for objects without one (default: default).")
   String namespace;
+
+  @Option(
+      names = "--vanished-grace",
+      defaultValue = "PT24H",
+      description =
+          "Kubernetes mode: how long a cluster whose rendered Secret vanished without the"
+              + " operator retiring it is still served (ISO-8601 duration).")
+  Duration vanishedGrace;
 
   @Option(
       names = "--state-dir",
       defaultValue = "/var/lib/relais",
-      description = "Where the last good config and the boot epoch are kept.")
+      description = "Where the last good configs and the boot epoch are kept.")
   Path stateDir;
 
   @Option(
@@ -84,25 +116,37 @@ public final class AgentMain implements Callable<Integer> {
     System.exit(new CommandLine(new AgentMain()).execute(args));
   }
 
+  /** What the mode does around the shared start: its config source, started and stopped. */
+  private interface Mode {
+    /** Serves the agent its config; a String is a startup error for {@link #fail}. */
+    String start(Agent agent, AgentMetrics metrics) throws Exception;
+
+    /** Before the handoff: no config change may race it. */
+    void stopConfig();
+
+    /** After the handoff. */
+    void close();
+  }
+
   @Override
   public Integer call() throws Exception {
     String self =
         node != null ? node : Objects.requireNonNullElse(System.getenv("NODE_NAME"), hostName());
+    if (kubernetes == (config != null)) {
+      return fail(
+          kubernetes
+              ? "--config and --kubernetes exclude each other: the config comes from the API"
+              : "--config FILE (standalone) or --kubernetes is required");
+    }
     AgentMetrics metrics = new AgentMetrics();
-    ConfigStore store = new ConfigStore(config, stateDir, namespace, metrics);
-    // Startup failures a user can fix end with one line and exit 2, not a stack trace.
-    var stateDirProblem = store.stateDirProblem();
-    if (stateDirProblem.isPresent()) {
-      return fail("--state-dir " + stateDir + " is not usable: " + stateDirProblem.get());
-    }
-    AgentConfigs.Result initial = store.initial();
-    if (initial instanceof AgentConfigs.Result.Rejected(String reason)) {
-      return fail("config " + config + " not usable: " + reason);
-    }
+    String[] problem = new String[1];
+    Mode mode = kubernetes ? kubernetesMode(self, problem) : standaloneMode(metrics, problem);
+    if (mode == null) return fail(problem[0]);
     long bootEpoch;
     try {
       bootEpoch = BootEpochs.next(stateDir, System.currentTimeMillis() / 1000);
     } catch (java.io.IOException e) {
+      mode.close();
       return fail("--state-dir " + stateDir + ": cannot save the boot epoch: " + e);
     }
     long warmStart = System.nanoTime();
@@ -116,6 +160,7 @@ public final class AgentMain implements Callable<Integer> {
           LinuxDataplane.open(event -> agentRef[0].onDataplaneEvent(event), realtimePriority);
     } catch (ErrnoException e) {
       loops.shutdownGracefully();
+      mode.close();
       return fail("cannot open the data plane: " + e.getMessage());
     }
     io.netty.channel.EventLoop loop = loops.next();
@@ -123,8 +168,7 @@ public final class AgentMain implements Callable<Integer> {
       loop.submit(() -> RealtimeScheduling.enterRoundRobin(realtimePriority))
           .get()
           .ifPresent(
-              problem ->
-                  LOG.warn("node={} heartbeat loop keeps the normal scheduler: {}", self, problem));
+              why -> LOG.warn("node={} heartbeat loop keeps the normal scheduler: {}", self, why));
     }
     // The warm-up's garbage and code-cache growth would make the JVM run a full collection of its
     // own a second or two later ("CodeCache GC Threshold", 15-65 ms measured), possibly after the
@@ -141,24 +185,23 @@ public final class AgentMain implements Callable<Integer> {
                   InetAddress.ofLiteral(metricsAddress.substring(0, colon)),
                   Integer.parseInt(metricsAddress.substring(colon + 1))),
               metrics::scrape,
-              () -> true,
+              agent::live,
               agent::ready);
     }
-    try {
-      agent.apply((AgentConfigs.Result.Ok) initial);
-    } catch (java.io.IOException | RuntimeException e) {
+    String startProblem = mode.start(agent, metrics);
+    if (startProblem != null) {
+      mode.close();
       dataplane.close();
       if (http != null) http.close();
       loops.shutdownGracefully();
-      return fail("config " + config + " could not be applied: " + e);
+      return fail(startProblem);
     }
     LOG.info(
-        "node={} agent started (boot epoch {}, {} transport)",
+        "node={} agent started (boot epoch {}, {} transport, {} mode)",
         self,
         bootEpoch,
-        EventLoops.epoll() ? "epoll" : "nio");
-    store.initialApplied();
-    store.watch(agent::apply);
+        EventLoops.epoll() ? "epoll" : "nio",
+        kubernetes ? "Kubernetes" : "standalone");
 
     CountDownLatch done = new CountDownLatch(1);
     HttpEndpoints endpoints = http;
@@ -167,12 +210,9 @@ public final class AgentMain implements Callable<Integer> {
             new Thread(
                 () -> {
                   LOG.info("node={} stopping: handing groups over", self);
-                  try {
-                    store.close(); // no config change races the handoff
-                  } catch (java.io.IOException e) {
-                    LOG.debug("closing the config watch: {}", e.toString());
-                  }
+                  mode.stopConfig();
                   agent.shutdown(shutdownTimeout);
+                  mode.close();
                   dataplane.close();
                   if (endpoints != null) endpoints.close();
                   loops.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
@@ -181,6 +221,102 @@ public final class AgentMain implements Callable<Integer> {
                 "relais-shutdown"));
     done.await();
     return 0;
+  }
+
+  /** The config file, watched; its last good copy in the state directory. */
+  private Mode standaloneMode(AgentMetrics metrics, String[] problem) {
+    ConfigStore store =
+        new ConfigStore(
+            config, stateDir, Objects.requireNonNullElse(namespace, "default"), metrics);
+    // Startup failures a user can fix end with one line and exit 2, not a stack trace.
+    var stateDirProblem = store.stateDirProblem();
+    if (stateDirProblem.isPresent()) {
+      problem[0] = "--state-dir " + stateDir + " is not usable: " + stateDirProblem.get();
+      return null;
+    }
+    AgentConfigs.Result initial = store.initial();
+    if (initial instanceof AgentConfigs.Result.Rejected(String reason)) {
+      problem[0] = "config " + config + " not usable: " + reason;
+      return null;
+    }
+    return new Mode() {
+      @Override
+      public String start(Agent agent, AgentMetrics unused) {
+        try {
+          agent.apply((AgentConfigs.Result.Ok) initial);
+        } catch (java.io.IOException | RuntimeException e) {
+          return "config " + config + " could not be applied: " + e;
+        }
+        store.initialApplied();
+        store.watch(agent::apply);
+        return null;
+      }
+
+      @Override
+      public void stopConfig() {
+        try {
+          store.close();
+        } catch (java.io.IOException e) {
+          LOG.debug("closing the config watch: {}", e.toString());
+        }
+      }
+
+      @Override
+      public void close() {
+        stopConfig();
+      }
+    };
+  }
+
+  /**
+   * Config from the API. Only this method names {@link KubernetesMode}, so a standalone agent loads
+   * no class of it or of fabric8 (a test holds that).
+   */
+  private Mode kubernetesMode(String self, String[] problem) {
+    String ns = namespace != null ? namespace : System.getenv("POD_NAMESPACE");
+    if (ns == null || ns.isBlank()) {
+      problem[0] = "--kubernetes needs the release namespace: --namespace or $POD_NAMESPACE";
+      return null;
+    }
+    KubernetesMode kube;
+    try {
+      kube =
+          KubernetesMode.connect(
+              new KubernetesMode.Settings(
+                  self,
+                  ns,
+                  java.util.Optional.ofNullable(kubeconfig),
+                  stateDir,
+                  vanishedGrace,
+                  API_WAIT,
+                  version()));
+    } catch (java.io.IOException | RuntimeException e) {
+      problem[0] = "cannot use the Kubernetes API: " + e.getMessage();
+      return null;
+    }
+    return new Mode() {
+      @Override
+      public String start(Agent agent, AgentMetrics metrics) throws InterruptedException {
+        kube.start(agent, metrics);
+        return null;
+      }
+
+      @Override
+      public void stopConfig() {
+        kube.stopWatching();
+      }
+
+      @Override
+      public void close() {
+        kube.close();
+      }
+    };
+  }
+
+  /** The jar's Implementation-Version, or "dev" when run from classes. */
+  static String version() {
+    return Objects.requireNonNullElse(
+        AgentMain.class.getPackage().getImplementationVersion(), "dev");
   }
 
   /** One line on stderr, exit code 2: for what the user can fix, no stack trace. */

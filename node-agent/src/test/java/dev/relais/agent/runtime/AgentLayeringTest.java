@@ -15,19 +15,30 @@ class AgentLayeringTest {
           .importPackages("dev.relais.agent");
 
   @Test
+  void onlyKubernetesModeMeetsTheKubernetesClient() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("dev.relais.agent.kube..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.fabric8..", "io.javaoperatorsdk..")
+        .check(AGENT);
+  }
+
+  @Test
   void theFailoverPathNeverTouchesKubernetes() {
     noClasses()
         .that()
-        .resideInAPackage("dev.relais.agent..")
+        .resideInAnyPackage(
+            "dev.relais.agent.protocol..",
+            "dev.relais.agent.transport..",
+            "dev.relais.agent.dataplane..",
+            "dev.relais.agent.runtime..",
+            "dev.relais.agent.config..",
+            "dev.relais.agent.observe..")
         .should()
         .dependOnClassesThat()
-        .resideInAnyPackage(
-            "io.fabric8.kubernetes.client.dsl..",
-            "io.fabric8.kubernetes.client.informers..",
-            "io.javaoperatorsdk..")
-        .orShould()
-        .dependOnClassesThat()
-        .haveFullyQualifiedName("io.fabric8.kubernetes.client.KubernetesClient")
+        .resideInAnyPackage("dev.relais.agent.kube..", "io.fabric8..", "io.javaoperatorsdk..")
         .check(AGENT);
   }
 
