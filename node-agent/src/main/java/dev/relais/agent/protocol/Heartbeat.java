@@ -6,7 +6,8 @@ import java.util.List;
  * The one message of the protocol, sent every keepalive on every path and at once on a change. The
  * sender advertises its own keepalive and deadTime so receivers judge it by its values (heartbeat's
  * {@code dt} field), its ping reach for the ipfail rule, and its group entries. {@code sequence} is
- * unique per datagram within one {@code bootEpoch}, across paths.
+ * unique per datagram within one {@code bootEpoch}, across paths. {@code wireVersion} is the wire
+ * version it was received in, or is to be sent in (docs/design/protocol.md, "Wire versions").
  */
 public record Heartbeat(
     String sender,
@@ -20,7 +21,8 @@ public record Heartbeat(
     int keepaliveMillis,
     int deadTimeMillis,
     List<GroupEntry> entries,
-    List<Echo> echoes) {
+    List<Echo> echoes,
+    int wireVersion) {
 
   public Heartbeat {
     entries = List.copyOf(entries);
@@ -34,6 +36,75 @@ public record Heartbeat(
     if (priority < 0 || priority > 0xFFFF) {
       throw new IllegalArgumentException("priority is two bytes");
     }
+    if (wireVersion < HeartbeatCodec.OLDEST_VERSION || wireVersion > HeartbeatCodec.VERSION) {
+      throw new IllegalArgumentException("wire version " + wireVersion + " is not spoken here");
+    }
+  }
+
+  /** A heartbeat of the current wire version. */
+  public Heartbeat(
+      String sender,
+      long bootEpoch,
+      long sequence,
+      long configGeneration,
+      int path,
+      NodeStatus status,
+      int priority,
+      int pingReach,
+      int keepaliveMillis,
+      int deadTimeMillis,
+      List<GroupEntry> entries,
+      List<Echo> echoes) {
+    this(
+        sender,
+        bootEpoch,
+        sequence,
+        configGeneration,
+        path,
+        status,
+        priority,
+        pingReach,
+        keepaliveMillis,
+        deadTimeMillis,
+        entries,
+        echoes,
+        HeartbeatCodec.VERSION);
+  }
+
+  /** The same heartbeat with other group entries (the runtime withholds unannounced claims). */
+  public Heartbeat withEntries(List<GroupEntry> newEntries) {
+    return new Heartbeat(
+        sender,
+        bootEpoch,
+        sequence,
+        configGeneration,
+        path,
+        status,
+        priority,
+        pingReach,
+        keepaliveMillis,
+        deadTimeMillis,
+        newEntries,
+        echoes,
+        wireVersion);
+  }
+
+  /** The same heartbeat, to be sent in wire version {@code version}. */
+  public Heartbeat inVersion(int version) {
+    return new Heartbeat(
+        sender,
+        bootEpoch,
+        sequence,
+        configGeneration,
+        path,
+        status,
+        priority,
+        pingReach,
+        keepaliveMillis,
+        deadTimeMillis,
+        entries,
+        echoes,
+        version);
   }
 
   /** The sender's advertised deadTime in nanoseconds (unsigned millis on the wire). */

@@ -1,52 +1,125 @@
 package dev.relais.agent.protocol;
 
+import static dev.relais.agent.protocol.WireBytes.u16;
+import static dev.relais.agent.protocol.WireBytes.u32;
+import static dev.relais.agent.protocol.WireBytes.u48;
+import static dev.relais.agent.protocol.WireBytes.u64;
+
 import dev.relais.agent.protocol.DecodeResult.Accepted;
 import dev.relais.agent.protocol.DecodeResult.Rejected;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 
 /**
- * The heartbeat wire format (docs/design/protocol.md, "Message format"): big-endian, names as one
- * length byte plus UTF-8, HMAC-SHA256 over every byte before the trailing 32-byte MAC. Only the
- * framing (magic, version, key id) is read before the MAC is verified, and those bytes are covered
- * by it. Decoding resolves names against the config's own strings, so an accepted heartbeat holds
- * no copied names and a rejection allocates nothing.
+ * The heartbeat wire format (docs/design/protocol.md, "Message format"): big-endian; the cluster,
+ * nodes and groups named by SHA-256 ids, so a heartbeat's size depends on how many nodes and groups
+ * there are, never on how long their names are; HMAC-SHA256 over every byte before the trailing
+ * 32-byte MAC. Only the framing (magic, version, key id) is read before the MAC is verified, and
+ * those bytes are covered by it. Decoding resolves ids against the config's own names, so an
+ * accepted heartbeat holds no copied names and a rejection allocates nothing. Version 2 ({@link
+ * WireFormatV2}) is still read and written for rolling upgrades.
  *
  * <p>Stateful (an HMAC with its digests per key, a scratch buffer, the replay windows): confined to
  * one thread, the runtime's event loop.
  */
 public final class HeartbeatCodec {
   static final int MAGIC = 0x524C; // "RL"
-  static final int VERSION = 2; // 2: echoes after the entries
+
+  /** 3: ids instead of names, 48-bit epochs, echoes carry the echoed boot. */
+  public static final int VERSION = 3;
+
+  /** The oldest version this build reads and writes (docs/design/protocol.md, "Wire versions"). */
+  public static final int OLDEST_VERSION = WireFormatV2.VERSION;
+
+  /**
+   * The largest heartbeat a valid config may produce: what IPv6's minimum MTU (1,280, RFC 8200 §5)
+   * leaves for a UDP payload, so no path fragments it. The worst case of the CRD's bounds (16
+   * nodes, 32 groups) is 1,221 bytes ({@link #worstCaseBytes}); dev.relais.model.HeartbeatSize
+   * holds the same formula for the validator, and a test holds both to this encoder.
+   */
+  public static final int MAX_DATAGRAM_BYTES = 1232;
+
   static final int MAC_BYTES = 32;
-  // magic 2, version 1, key id 1, two name lengths, 38 bytes of fixed fields, echo count, the MAC.
-  static final int FIXED_BYTES = 4 + 1 + 1 + 38 + 1;
-  static final int MIN_BYTES = FIXED_BYTES + MAC_BYTES + 2;
+  // magic 2, version 1, key id 1, cluster tag 8, sender 4, then boot epoch, sequence, generation
+  // (8 each), path, status (1 each), priority 2, ping reach 1, keepalive, deadTime (4 each).
+  static final int HEADER_BYTES = 4 + 8 + 4 + 37;
+  static final int MIN_BYTES = HEADER_BYTES + 2 + MAC_BYTES;
+  static final int ECHO_BYTES = 4 + 4 + 6 + 4;
+  static final long MAX_U48 = (1L << 48) - 1;
+
+  // Entry flags: the kind's code in the low two bits, then what is left out.
+  private static final int KIND_MASK = 0x03;
+  private static final int SAME_GROUP = 0x04; // the group of the entry before it
+  private static final int RUN_EPOCH = 0x08; // the epoch of the first entry of this group's run
 
   private final byte[] macScratch = new byte[MAC_BYTES];
   private final Map<String, ReplayWindow> windowsByName = new HashMap<>();
-  private final Map<String, byte[]> encodedNames = new HashMap<>();
+  private final Map<String, Integer> ids = new HashMap<>();
+  private final WireFormatV2 v2 = new WireFormatV2();
+  private final int highestVersion;
   private HmacSha256[] macs;
   private int activeKeyId;
-  private byte[] clusterBytes;
+  private long clusterTag;
   private String self;
   private String[] nodeNames;
-  private byte[][] nodeBytes;
+  private int[] nodeIds;
   private ReplayWindow[] windows;
   private String[] groupNames;
-  private byte[][] groupBytes;
+  private int[] groupIds;
 
   public HeartbeatCodec(ProtocolConfig config) {
+    this(config, VERSION);
+  }
+
+  /** A codec that speaks at most {@code highestVersion}: tests play an older node with it. */
+  HeartbeatCodec(ProtocolConfig config, int highestVersion) {
+    this.highestVersion = highestVersion;
     reconfigure(config);
+  }
+
+  /**
+   * The largest heartbeat a node of {@code nodes} nodes and {@code groups} groups sends: every
+   * group held with an offer out and a confirmation still repeated (claim 11 bytes, offer 11,
+   * confirm 5), and an echo of every peer.
+   */
+  public static int worstCaseBytes(int nodes, int groups) {
+    return MIN_BYTES + groups * (11 + 11 + 5) + (nodes - 1) * ECHO_BYTES;
   }
 
   /** Takes a new config generation; replay windows of nodes still listed are kept. */
   public void reconfigure(ProtocolConfig config) {
+    int n = config.nodes().size();
+    int g = config.groups().size();
+    if (worstCaseBytes(n, g) > MAX_DATAGRAM_BYTES) {
+      throw new IllegalArgumentException(
+          "heartbeats of "
+              + n
+              + " nodes and "
+              + g
+              + " groups could reach "
+              + worstCaseBytes(n, g)
+              + " bytes, more than "
+              + MAX_DATAGRAM_BYTES);
+    }
+    var names = new String[n];
+    var nIds = new int[n];
+    var gNames = new String[g];
+    var gIds = new int[g];
+    var newIds = new HashMap<String, Integer>();
+    for (int i = 0; i < n; i++) {
+      names[i] = config.nodes().get(i).name();
+      nIds[i] = WireBytes.id32(names[i]);
+      checkUnique("node", names, nIds, i);
+      newIds.put(names[i], nIds[i]);
+    }
+    for (int i = 0; i < g; i++) {
+      gNames[i] = config.groups().get(i).name();
+      gIds[i] = WireBytes.id32(gNames[i]);
+      checkUnique("group", gNames, gIds, i);
+      newIds.put(gNames[i], gIds[i]);
+    }
     var ring = config.keyring();
     var newMacs = new HmacSha256[256];
     for (int id : ring.keys().keySet()) {
@@ -54,30 +127,28 @@ public final class HeartbeatCodec {
     }
     macs = newMacs;
     activeKeyId = ring.activeKeyId();
-    clusterBytes = utf8(config.clusterId());
+    clusterTag = clusterTag(config.clusterId());
     self = config.self();
-    int n = config.nodes().size();
-    nodeNames = new String[n];
-    nodeBytes = new byte[n][];
+    nodeNames = names;
+    nodeIds = nIds;
+    groupNames = gNames;
+    groupIds = gIds;
+    ids.clear();
+    ids.putAll(newIds);
     windows = new ReplayWindow[n];
     for (int i = 0; i < n; i++) {
-      nodeNames[i] = config.nodes().get(i).name();
-      nodeBytes[i] = utf8(nodeNames[i]);
-      windows[i] = windowsByName.computeIfAbsent(nodeNames[i], k -> new ReplayWindow());
+      windows[i] = windowsByName.computeIfAbsent(names[i], k -> new ReplayWindow());
     }
-    windowsByName.keySet().retainAll(List.of(nodeNames));
-    encodedNames.clear();
-    encodedNames.put("", new byte[0]);
-    for (int i = 0; i < n; i++) {
-      encodedNames.put(nodeNames[i], nodeBytes[i]);
-    }
-    int g = config.groups().size();
-    groupNames = new String[g];
-    groupBytes = new byte[g][];
-    for (int i = 0; i < g; i++) {
-      groupNames[i] = config.groups().get(i).name();
-      groupBytes[i] = utf8(groupNames[i]);
-      encodedNames.put(groupNames[i], groupBytes[i]);
+    windowsByName.keySet().retainAll(List.of(names));
+    v2.reconfigure(config, names, gNames);
+  }
+
+  private static void checkUnique(String what, String[] names, int[] wireIds, int i) {
+    for (int j = 0; j < i; j++) {
+      if (wireIds[j] == wireIds[i]) {
+        throw new IllegalArgumentException(
+            what + " names " + names[j] + " and " + names[i] + " share a wire id; rename one");
+      }
     }
   }
 
@@ -87,48 +158,65 @@ public final class HeartbeatCodec {
    * each configured cluster's tag to its codec and routes by {@link #peekClusterTag}.
    */
   public static long clusterTag(String clusterId) {
-    return tagOf(utf8(clusterId));
+    return WireBytes.tag64(WireBytes.utf8(clusterId));
   }
 
   /**
    * The cluster tag of a datagram, read without verifying it (nothing read here is trusted: the
    * cluster's own codec then checks the MAC and the cluster). Empty for anything that is not a
-   * heartbeat of a version this build reads. Never throws.
+   * heartbeat of a version this build reads. Never throws; allocates only for version 2.
    */
   public static OptionalLong peekClusterTag(byte[] buf, int offset, int length) {
-    if (offset < 0 || length < MIN_BYTES || offset > buf.length - length) {
+    if (offset < 0 || length < WireFormatV2.MIN_BYTES || offset > buf.length - length) {
       return OptionalLong.empty();
     }
-    if (u16(buf, offset) != MAGIC || (buf[offset + 2] & 0xFF) != VERSION) {
+    if (u16(buf, offset) != MAGIC) {
       return OptionalLong.empty();
     }
-    int clusterLen = buf[offset + 4] & 0xFF;
-    if (5 + clusterLen > length - MAC_BYTES) {
-      return OptionalLong.empty();
+    int version = buf[offset + 2] & 0xFF;
+    if (version == VERSION && length >= MIN_BYTES) {
+      return OptionalLong.of(u64(buf, offset + 4));
     }
-    var name = new byte[clusterLen];
-    System.arraycopy(buf, offset + 5, name, 0, clusterLen);
-    return OptionalLong.of(tagOf(name));
+    if (version == WireFormatV2.VERSION) {
+      long tag = WireFormatV2.peekTag(buf, offset, length);
+      return tag == 0 ? OptionalLong.empty() : OptionalLong.of(tag);
+    }
+    return OptionalLong.empty();
   }
 
-  private static long tagOf(byte[] bytes) {
-    try {
-      return u64(MessageDigest.getInstance("SHA-256").digest(bytes), 0);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
-  }
-
-  /** The exact datagram size of {@code hb}. */
+  /** The exact datagram size of {@code hb} in its wire version. */
   public int encodedLength(Heartbeat hb) {
-    int len = FIXED_BYTES + clusterBytes.length + name(hb.sender()).length + MAC_BYTES;
-    for (var e : hb.entries()) {
-      len += 1 + 1 + name(e.group()).length + 8 + 1 + name(e.peer()).length;
+    if (hb.wireVersion() == WireFormatV2.VERSION) {
+      return v2.encodedLength(hb);
     }
-    for (var e : hb.echoes()) {
-      len += 1 + name(e.peer()).length + 8 + 4;
+    int len = MIN_BYTES + hb.echoes().size() * ECHO_BYTES;
+    var entries = hb.entries();
+    for (int i = 0; i < entries.size(); i++) {
+      len += entryBytes(entries, i);
     }
     return len;
+  }
+
+  private static int entryBytes(List<GroupEntry> entries, int i) {
+    int flags = flags(entries, i);
+    return 1
+        + ((flags & SAME_GROUP) != 0 ? 0 : 4)
+        + ((flags & RUN_EPOCH) != 0 ? 0 : 6)
+        + (entries.get(i).kind() == GroupEntry.Kind.CLAIM ? 0 : 4);
+  }
+
+  private static int flags(List<GroupEntry> entries, int i) {
+    var e = entries.get(i);
+    int flags = e.kind().code();
+    if (i == 0 || !entries.get(i - 1).group().equals(e.group())) {
+      return flags;
+    }
+    flags |= SAME_GROUP;
+    int run = i - 1;
+    while (run > 0 && entries.get(run - 1).group().equals(e.group())) {
+      run--;
+    }
+    return entries.get(run).epoch() == e.epoch() ? flags | RUN_EPOCH : flags;
   }
 
   /** Encodes and signs with the active key into {@code out} at {@code offset}; returns the size. */
@@ -140,12 +228,25 @@ public final class HeartbeatCodec {
         || out.length - offset < len) {
       throw new IllegalArgumentException("heartbeat of " + len + " bytes does not fit");
     }
-    var w = new Writer(out, offset);
+    if (hb.wireVersion() > highestVersion) {
+      throw new IllegalArgumentException("this codec speaks up to version " + highestVersion);
+    }
+    var w = new WireBytes.Writer(out, offset);
     w.u16(MAGIC);
-    w.u8(VERSION);
+    w.u8(hb.wireVersion());
     w.u8(activeKeyId);
-    w.name(clusterBytes);
-    w.name(name(hb.sender()));
+    if (hb.wireVersion() == WireFormatV2.VERSION) {
+      v2.write(hb, w);
+    } else {
+      writeV3(hb, w);
+    }
+    macs[activeKeyId].mac(out, offset, w.pos - offset, out, w.pos);
+    return len;
+  }
+
+  private void writeV3(Heartbeat hb, WireBytes.Writer w) {
+    w.u64(clusterTag);
+    w.u32(id(hb.sender()));
     w.u64(hb.bootEpoch());
     w.u64(hb.sequence());
     w.u64(hb.configGeneration());
@@ -155,21 +256,36 @@ public final class HeartbeatCodec {
     w.u8(hb.pingReach());
     w.u32(hb.keepaliveMillis());
     w.u32(hb.deadTimeMillis());
-    w.u8(hb.entries().size());
-    for (var e : hb.entries()) {
-      w.u8(e.kind().code());
-      w.name(name(e.group()));
-      w.u64(e.epoch());
-      w.name(name(e.peer()));
+    var entries = hb.entries();
+    w.u8(entries.size());
+    for (int i = 0; i < entries.size(); i++) {
+      var e = entries.get(i);
+      int flags = flags(entries, i);
+      w.u8(flags);
+      if ((flags & SAME_GROUP) == 0) {
+        w.u32(id(e.group()));
+      }
+      if ((flags & RUN_EPOCH) == 0) {
+        w.u48(u48Checked(e.epoch(), "epoch"));
+      }
+      if (e.kind() != GroupEntry.Kind.CLAIM) {
+        w.u32(id(e.peer()));
+      }
     }
     w.u8(hb.echoes().size());
     for (var e : hb.echoes()) {
-      w.name(name(e.peer()));
-      w.u64(e.sequence());
+      w.u32(id(e.peer()));
+      w.u32(e.bootTag());
+      w.u48(u48Checked(e.sequence(), "echoed sequence"));
       w.u32(e.heldMicros());
     }
-    macs[activeKeyId].mac(out, offset, w.pos - offset, out, w.pos);
-    return len;
+  }
+
+  private static long u48Checked(long v, String what) {
+    if (v > MAX_U48) {
+      throw new IllegalArgumentException(what + " " + v + " does not fit 48 bits");
+    }
+    return v;
   }
 
   /** Convenience for tests and tools: a fresh array holding one signed datagram. */
@@ -187,14 +303,21 @@ public final class HeartbeatCodec {
     if (offset < 0 || length < 0 || offset > buf.length - length) {
       return Rejected.of(RejectReason.TRUNCATED);
     }
-    if (length < MIN_BYTES) {
+    if (length > MAX_DATAGRAM_BYTES) {
+      return Rejected.of(RejectReason.OVERSIZED);
+    }
+    if (length < WireFormatV2.MIN_BYTES) {
       return Rejected.of(RejectReason.TRUNCATED);
     }
     if (u16(buf, offset) != MAGIC) {
       return Rejected.of(RejectReason.BAD_MAGIC);
     }
-    if ((buf[offset + 2] & 0xFF) != VERSION) {
+    int version = buf[offset + 2] & 0xFF;
+    if (version < OLDEST_VERSION || version > highestVersion) {
       return Rejected.of(RejectReason.BAD_VERSION);
+    }
+    if (version == VERSION && length < MIN_BYTES) {
+      return Rejected.of(RejectReason.TRUNCATED);
     }
     int keyId = buf[offset + 3] & 0xFF;
     var mac = macs[keyId];
@@ -210,35 +333,44 @@ public final class HeartbeatCodec {
     if (diff != 0) {
       return Rejected.of(RejectReason.BAD_MAC);
     }
-    return parseAuthentic(buf, offset + 4, end, keyId);
+    return version == VERSION
+        ? parseV3(buf, offset + 4, end, keyId)
+        : parseV2(buf, offset + 4, end, keyId);
   }
 
-  private DecodeResult parseAuthentic(byte[] buf, int start, int end, int keyId) {
+  private DecodeResult parseV2(byte[] buf, int start, int end, int keyId) {
+    var reason = v2.check(buf, start, end);
+    if (reason != null) {
+      return Rejected.of(reason);
+    }
+    reason = admit(v2.sender, v2.bootEpoch, v2.sequence);
+    return reason != null ? Rejected.of(reason) : new Accepted(v2.build(buf), keyId);
+  }
+
+  /** Own message, then the replay window, which records the datagram if it is fresh. */
+  private RejectReason admit(int sender, long bootEpoch, long sequence) {
+    if (nodeNames[sender].equals(self)) {
+      return RejectReason.OWN_MESSAGE;
+    }
+    var window = windows[sender];
+    if (!window.isFresh(bootEpoch, sequence)) {
+      return RejectReason.REPLAY;
+    }
+    window.record(bootEpoch, sequence);
+    return null;
+  }
+
+  private DecodeResult parseV3(byte[] buf, int start, int end, int keyId) {
     // Pass 1 checks everything without allocating; pass 2 builds the message.
     int p = start;
-    int clusterLen = buf[p++] & 0xFF;
-    if (p + clusterLen > end) {
-      return Rejected.of(RejectReason.MALFORMED);
-    }
-    if (!sameBytes(clusterBytes, buf, p, clusterLen)) {
+    if (u64(buf, p) != clusterTag) {
       return Rejected.of(RejectReason.FOREIGN_CLUSTER);
     }
-    p += clusterLen;
-    if (p >= end) {
-      return Rejected.of(RejectReason.MALFORMED);
-    }
-    int senderLen = buf[p++] & 0xFF;
-    if (p + senderLen + 38 > end) {
-      return Rejected.of(RejectReason.MALFORMED);
-    }
-    int sender = find(nodeBytes, buf, p, senderLen);
+    int sender = find(nodeIds, (int) u32(buf, p + 8));
     if (sender < 0) {
       return Rejected.of(RejectReason.UNKNOWN_NODE);
     }
-    if (nodeNames[sender].equals(self)) {
-      return Rejected.of(RejectReason.OWN_MESSAGE);
-    }
-    p += senderLen;
+    p += 12;
     int fixed = p;
     long bootEpoch = u64(buf, p);
     long sequence = u64(buf, p + 8);
@@ -251,29 +383,42 @@ public final class HeartbeatCodec {
     int count = buf[p++] & 0xFF;
     int entriesStart = p;
     int kept = 0;
+    boolean keptGroup = false;
     for (int i = 0; i < count; i++) {
-      if (p + 2 > end) {
+      if (p >= end) {
         return Rejected.of(RejectReason.MALFORMED);
       }
-      var kind = GroupEntry.Kind.ofCode(buf[p] & 0xFF);
-      int groupLen = buf[p + 1] & 0xFF;
-      p += 2;
-      if (kind == null || groupLen == 0 || p + groupLen + 9 > end) {
+      int flags = buf[p++] & 0xFF;
+      var kind = GroupEntry.Kind.ofCode(flags & KIND_MASK);
+      boolean sameGroup = (flags & SAME_GROUP) != 0;
+      boolean runEpoch = (flags & RUN_EPOCH) != 0;
+      int size = (sameGroup ? 0 : 4) + (runEpoch ? 0 : 6) + (kind == GroupEntry.Kind.CLAIM ? 0 : 4);
+      if (kind == null
+          || (flags & ~(KIND_MASK | SAME_GROUP | RUN_EPOCH)) != 0
+          || (sameGroup && i == 0)
+          || (runEpoch && !sameGroup)
+          || p + size > end) {
         return Rejected.of(RejectReason.MALFORMED);
       }
-      int group = find(groupBytes, buf, p, groupLen);
-      p += groupLen;
-      long epoch = u64(buf, p);
-      int peerLen = buf[p + 8] & 0xFF;
-      p += 9;
-      if (epoch < 1 || (kind == GroupEntry.Kind.CLAIM) != (peerLen == 0) || p + peerLen > end) {
-        return Rejected.of(RejectReason.MALFORMED);
+      if (!sameGroup) {
+        keptGroup = find(groupIds, (int) u32(buf, p)) >= 0;
+        p += 4;
+      }
+      if (!runEpoch) {
+        if (u48(buf, p) < 1) {
+          return Rejected.of(RejectReason.MALFORMED);
+        }
+        p += 6;
+      }
+      boolean knownPeer = true;
+      if (kind != GroupEntry.Kind.CLAIM) {
+        knownPeer = find(nodeIds, (int) u32(buf, p)) >= 0;
+        p += 4;
       }
       // Groups or peers this config does not know (a rollout in progress) are skipped, not fatal.
-      if (group >= 0 && (peerLen == 0 || find(nodeBytes, buf, p, peerLen) >= 0)) {
+      if (keptGroup && knownPeer) {
         kept++;
       }
-      p += peerLen;
     }
     if (p >= end) {
       return Rejected.of(RejectReason.MALFORMED);
@@ -281,27 +426,21 @@ public final class HeartbeatCodec {
     int echoCount = buf[p++] & 0xFF;
     int echoesStart = p;
     int echoesKept = 0;
-    for (int i = 0; i < echoCount; i++) {
-      int peerLen = p < end ? buf[p] & 0xFF : 0;
-      if (peerLen == 0 || p + 1 + peerLen + 12 > end) {
-        return Rejected.of(RejectReason.MALFORMED);
-      }
-      if (u64(buf, p + 1 + peerLen) < 0 || (buf[p + 1 + peerLen + 8] & 0x80) != 0) {
-        return Rejected.of(RejectReason.MALFORMED);
-      }
-      if (find(nodeBytes, buf, p + 1, peerLen) >= 0) {
-        echoesKept++;
-      }
-      p += 1 + peerLen + 12;
-    }
-    if (p != end) {
+    if (p + echoCount * ECHO_BYTES != end) {
       return Rejected.of(RejectReason.MALFORMED);
     }
-    var window = windows[sender];
-    if (!window.isFresh(bootEpoch, sequence)) {
-      return Rejected.of(RejectReason.REPLAY);
+    for (int i = 0; i < echoCount; i++, p += ECHO_BYTES) {
+      if ((buf[p + 14] & 0x80) != 0) {
+        return Rejected.of(RejectReason.MALFORMED);
+      }
+      if (find(nodeIds, (int) u32(buf, p)) >= 0) {
+        echoesKept++;
+      }
     }
-    window.record(bootEpoch, sequence);
+    var reason = admit(sender, bootEpoch, sequence);
+    if (reason != null) {
+      return Rejected.of(reason);
+    }
     return new Accepted(
         new Heartbeat(
             nodeNames[sender],
@@ -315,7 +454,8 @@ public final class HeartbeatCodec {
             (int) u32(buf, fixed + 29),
             (int) u32(buf, fixed + 33),
             entries(buf, entriesStart, count, kept),
-            echoes(buf, echoesStart, echoCount, echoesKept)),
+            echoes(buf, echoesStart, echoCount, echoesKept),
+            VERSION),
         keyId);
   }
 
@@ -325,14 +465,13 @@ public final class HeartbeatCodec {
     }
     var out = new Echo[kept];
     int k = 0;
-    for (int i = 0; i < count; i++) {
-      int peerLen = buf[p] & 0xFF;
-      int peer = find(nodeBytes, buf, p + 1, peerLen);
-      p += 1 + peerLen;
+    for (int i = 0; i < count; i++, p += ECHO_BYTES) {
+      int peer = find(nodeIds, (int) u32(buf, p));
       if (peer >= 0) {
-        out[k++] = new Echo(nodeNames[peer], u64(buf, p), (int) u32(buf, p + 8));
+        out[k++] =
+            new Echo(
+                nodeNames[peer], u48(buf, p + 8), (int) u32(buf, p + 14), (int) u32(buf, p + 4));
       }
-      p += 12;
     }
     return List.of(out);
   }
@@ -343,99 +482,51 @@ public final class HeartbeatCodec {
     }
     var out = new GroupEntry[kept];
     int k = 0;
+    int group = -1;
+    long epoch = 0;
+    long runEpoch = 0;
     for (int i = 0; i < count; i++) {
-      var kind = GroupEntry.Kind.ofCode(buf[p] & 0xFF);
-      int groupLen = buf[p + 1] & 0xFF;
-      int group = find(groupBytes, buf, p + 2, groupLen);
-      p += 2 + groupLen;
-      long epoch = u64(buf, p);
-      int peerLen = buf[p + 8] & 0xFF;
-      p += 9;
-      int peer = peerLen == 0 ? -1 : find(nodeBytes, buf, p, peerLen);
-      p += peerLen;
-      if (group >= 0 && (peerLen == 0 || peer >= 0)) {
+      int flags = buf[p++] & 0xFF;
+      var kind = GroupEntry.Kind.ofCode(flags & KIND_MASK);
+      if ((flags & SAME_GROUP) == 0) {
+        group = find(groupIds, (int) u32(buf, p));
+        p += 4;
+      }
+      if ((flags & RUN_EPOCH) == 0) {
+        epoch = u48(buf, p);
+        p += 6;
+        if ((flags & SAME_GROUP) == 0) {
+          runEpoch = epoch;
+        }
+      } else {
+        epoch = runEpoch;
+      }
+      int peer = -1;
+      boolean knownPeer = true;
+      if (kind != GroupEntry.Kind.CLAIM) {
+        peer = find(nodeIds, (int) u32(buf, p));
+        knownPeer = peer >= 0;
+        p += 4;
+      }
+      if (group >= 0 && knownPeer) {
         out[k++] = new GroupEntry(kind, groupNames[group], epoch, peer < 0 ? "" : nodeNames[peer]);
       }
     }
     return List.of(out);
   }
 
-  private static int find(byte[][] names, byte[] buf, int p, int len) {
-    for (int i = 0; i < names.length; i++) {
-      if (sameBytes(names[i], buf, p, len)) {
+  private static int find(int[] wireIds, int id) {
+    for (int i = 0; i < wireIds.length; i++) {
+      if (wireIds[i] == id) {
         return i;
       }
     }
     return -1;
   }
 
-  private static boolean sameBytes(byte[] name, byte[] buf, int p, int len) {
-    if (name.length != len) {
-      return false;
-    }
-    for (int i = 0; i < len; i++) {
-      if (name[i] != buf[p + i]) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static int u16(byte[] b, int p) {
-    return ((b[p] & 0xFF) << 8) | (b[p + 1] & 0xFF);
-  }
-
-  private static long u32(byte[] b, int p) {
-    return ((long) u16(b, p) << 16) | u16(b, p + 2);
-  }
-
-  private static long u64(byte[] b, int p) {
-    return (u32(b, p) << 32) | u32(b, p + 4);
-  }
-
-  /** Names of this config are encoded once; others (a newer config's groups) on the fly. */
-  private byte[] name(String s) {
-    var cached = encodedNames.get(s);
-    return cached != null ? cached : utf8(s);
-  }
-
-  private static byte[] utf8(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
-  }
-
-  /** Big-endian writer over a caller's array. */
-  private static final class Writer {
-    private final byte[] out;
-    private int pos;
-
-    Writer(byte[] out, int pos) {
-      this.out = out;
-      this.pos = pos;
-    }
-
-    void u8(int v) {
-      out[pos++] = (byte) v;
-    }
-
-    void u16(int v) {
-      u8(v >>> 8);
-      u8(v);
-    }
-
-    void u32(int v) {
-      u16(v >>> 16);
-      u16(v);
-    }
-
-    void u64(long v) {
-      u32((int) (v >>> 32));
-      u32((int) v);
-    }
-
-    void name(byte[] bytes) {
-      u8(bytes.length);
-      System.arraycopy(bytes, 0, out, pos, bytes.length);
-      pos += bytes.length;
-    }
+  /** Names of this config are hashed once; others (a newer config's groups) on the fly. */
+  private int id(String name) {
+    var cached = ids.get(name);
+    return cached != null ? cached : WireBytes.id32(name);
   }
 }

@@ -12,6 +12,13 @@ import java.util.Map;
  * through the nodes never causes a false failover), and judged by initDead until first heard. It is
  * dead only when every path is silent; a silent path alone is reported. Any heartbeat counts, even
  * a duplicate or a reordered one: it proves the peer was alive.
+ *
+ * <p>Freshness (docs/design/protocol.md, "Freshness"): a datagram that could have been recorded
+ * before this node started proves nothing. A peer's boot counts only once one of its heartbeats
+ * echoes this node's current boot epoch, and from then on only its heartbeats of that boot with a
+ * sequence at least that one's (sent after it): earlier ones are not heard, not alive, not claims.
+ * Such unproven heartbeats are still echoed, so the peer can prove us in turn. Wire version 2 has
+ * no boot in its echoes; its heartbeats count as proven unless that boot also spoke version 3.
  */
 final class Membership {
   /** One path's state; a path never heard is reported down once initDead has passed. */
@@ -33,6 +40,14 @@ final class Membership {
     PathState[] pathStates;
     Heartbeat latest;
     long latestHeardNanos;
+    // The newest accepted heartbeat not (yet) proven fresh, echoed so the peer can prove us.
+    Heartbeat unproven;
+    long unprovenHeardNanos;
+    // The boot proven fresh, and the sequence of its first heartbeat that echoed our boot.
+    long provenBoot = -1;
+    long provenFrom;
+    // A boot of this peer that spoke wire version 3: its version 2 datagrams are ignored.
+    long modernBoot = -1;
 
     Peer(String name, int paths) {
       this.name = name;
@@ -70,11 +85,16 @@ final class Membership {
 
   private final Map<String, Peer> peers = new HashMap<>();
   private final List<Peer> order = new ArrayList<>();
+  private final String self;
+  private final int bootTag;
+  private boolean greet;
   private long startNanos;
   private long initDeadNanos;
   private long warnNanos;
 
-  Membership(ProtocolConfig config, long startNanos) {
+  Membership(ProtocolConfig config, long startNanos, long bootEpoch) {
+    this.self = config.self();
+    this.bootTag = Echo.tagOf(bootEpoch);
     this.startNanos = startNanos;
     reconfigure(config, startNanos);
   }
@@ -130,7 +150,7 @@ final class Membership {
    */
   boolean onHeartbeat(Heartbeat hb, int path, long nowNanos, List<Effect> out) {
     var peer = peers.get(hb.sender());
-    if (peer == null) {
+    if (peer == null || !fresh(peer, hb, nowNanos)) {
       return false;
     }
     int before = out.size();
@@ -161,6 +181,91 @@ final class Membership {
       peer.latestHeardNanos = nowNanos;
     }
     return out.size() > before || (newer && !sameStatement(latest, hb));
+  }
+
+  /**
+   * Whether {@code hb} was certainly sent after this node started (see the class comment); if not,
+   * keeps it as the peer's newest unproven heartbeat, for the echo.
+   */
+  private boolean fresh(Peer peer, Heartbeat hb, long nowNanos) {
+    long boot = hb.bootEpoch();
+    if (hb.wireVersion() >= HeartbeatCodec.VERSION) {
+      peer.modernBoot = Math.max(peer.modernBoot, boot);
+    } else if (boot > peer.modernBoot) {
+      return true; // version 2 cannot prove freshness; trusted during a rolling upgrade
+    } else {
+      return false; // a newer node's version 2 copy: its version 3 datagrams count
+    }
+    if (boot == peer.provenBoot && hb.sequence() >= peer.provenFrom) {
+      return true;
+    }
+    if (boot > peer.provenBoot && echoesUs(hb)) {
+      peer.provenBoot = boot;
+      peer.provenFrom = hb.sequence();
+      return true;
+    }
+    var pending = peer.unproven;
+    if (boot > peer.provenBoot && (pending == null || boot > pending.bootEpoch())) {
+      greet = true; // a boot we have not proven: answer at once, so it can prove us and we it
+    }
+    if (boot > peer.provenBoot
+        && (pending == null
+            || boot > pending.bootEpoch()
+            || (boot == pending.bootEpoch() && hb.sequence() > pending.sequence()))) {
+      peer.unproven = hb;
+      peer.unprovenHeardNanos = nowNanos;
+    }
+    return false;
+  }
+
+  private boolean echoesUs(Heartbeat hb) {
+    var echoes = hb.echoes();
+    for (int i = 0; i < echoes.size(); i++) {
+      var e = echoes.get(i);
+      if (e.bootTag() == bootTag && e.peer().equals(self)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The heartbeat of {@code peer} to echo, or null: its latest if it is alive, else one not yet
+   * proven, heard within initDead (it may be a peer waiting for us to prove it fresh).
+   */
+  Heartbeat toEcho(Peer peer, long nowNanos) {
+    if (peer.alive && peer.latest != null) {
+      return peer.latest;
+    }
+    var pending = peer.unproven;
+    if (pending != null
+        && pending.bootEpoch() > peer.provenBoot
+        && nowNanos - peer.unprovenHeardNanos <= initDeadNanos) {
+      return pending;
+    }
+    return null;
+  }
+
+  /** When {@link #toEcho} heard the heartbeat it returns. */
+  long heardNanos(Peer peer, Heartbeat echoed) {
+    return echoed == peer.latest ? peer.latestHeardNanos : peer.unprovenHeardNanos;
+  }
+
+  /** Whether a new unproven boot was heard since the last call (it should be answered at once). */
+  boolean takeGreeting() {
+    boolean g = greet;
+    greet = false;
+    return g;
+  }
+
+  /** Whether a peer alive now speaks only wire version 2, so this node must send it as well. */
+  boolean legacyPeerAlive() {
+    for (var p : order) {
+      if (p.alive && p.latest != null && p.latest.wireVersion() < HeartbeatCodec.VERSION) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Whether two heartbeats of one boot say the same to the election (written out: hot path). */

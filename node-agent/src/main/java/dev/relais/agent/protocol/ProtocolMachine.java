@@ -41,6 +41,7 @@ public final class ProtocolMachine {
 
   private ProtocolConfig config;
   private final long bootEpoch;
+  private final int highestVersion;
   private final Map<String, GroupElection> groups = new LinkedHashMap<>();
   private final Map<String, Long> eligibleSince = new HashMap<>();
   private Membership membership;
@@ -61,11 +62,17 @@ public final class ProtocolMachine {
   private StateSnapshot published;
 
   public ProtocolMachine(ProtocolConfig config, long bootEpoch) {
+    this(config, bootEpoch, HeartbeatCodec.VERSION);
+  }
+
+  /** A machine that speaks at most wire version {@code highestVersion}: tests play older nodes. */
+  ProtocolMachine(ProtocolConfig config, long bootEpoch, int highestVersion) {
     if (bootEpoch < 0) {
       throw new IllegalArgumentException("boot epoch must not be negative");
     }
     this.config = config;
     this.bootEpoch = bootEpoch;
+    this.highestVersion = highestVersion;
     for (var g : config.groups()) {
       groups.put(g.name(), new GroupElection(g));
     }
@@ -79,7 +86,7 @@ public final class ProtocolMachine {
     started = true;
     startNanos = nowNanos;
     nextSendNanos = nowNanos;
-    membership = new Membership(config, nowNanos);
+    membership = new Membership(config, nowNanos, bootEpoch);
     var out = new ArrayList<Effect>();
     out.add(
         new StateChange(config.clusterId(), config.self(), "", "", status.name(), Reason.STARTED));
@@ -96,7 +103,7 @@ public final class ProtocolMachine {
     boolean news = membership.onHeartbeat(heartbeat, path, nowNanos, out);
     // A peer that appears or restarts hears from us at once, so it learns the cluster without
     // waiting for a quiet node's next heartbeat.
-    boolean greet = false;
+    boolean greet = membership.takeGreeting();
     for (int i = 0; i < out.size(); i++) {
       if (out.get(i) instanceof Report r
           && (r.reason() == Reason.PEER_ALIVE || r.reason() == Reason.PEER_RESTARTED)) {
@@ -239,8 +246,14 @@ public final class ProtocolMachine {
       var view = view(nowNanos);
       groupsDeadline = Long.MAX_VALUE;
       for (var g : groups.values()) {
+        boolean held = g.held();
         sendNow |= g.evaluate(view, config, nowNanos, out);
         groupsDeadline = Math.min(groupsDeadline, g.deadline());
+        if (held && !g.held()) {
+          // The heartbeat that superseded us may also offer the group back (a leaving owner that
+          // had just taken it): look again at once, as its repeats are no news.
+          groupsDeadline = Math.min(groupsDeadline, nowNanos + 1);
+        }
         var role = role(g);
         var was = roles.put(g.spec.name(), role);
         if (was != role) {
@@ -355,28 +368,41 @@ public final class ProtocolMachine {
     }
     var echoes = new ArrayList<Echo>();
     for (var peer : membership.peers()) {
-      var latest = peer.latest();
-      if (peer.alive && latest != null) {
-        long held = (nowNanos - peer.latestHeardNanos) / 1_000;
-        echoes.add(new Echo(peer.name, latest.sequence(), (int) Math.min(Integer.MAX_VALUE, held)));
+      var echoed = membership.toEcho(peer, nowNanos);
+      if (echoed != null) {
+        long held = (nowNanos - membership.heardNanos(peer, echoed)) / 1_000;
+        echoes.add(
+            new Echo(
+                peer.name,
+                echoed.sequence(),
+                (int) Math.min(Integer.MAX_VALUE, held),
+                Echo.tagOf(echoed.bootEpoch())));
       }
     }
+    // Wire versions (docs/design/protocol.md): the newest always; the older one as well while a
+    // live peer speaks only that, so nodes of both versions hear each other during an upgrade.
+    boolean legacy = highestVersion < HeartbeatCodec.VERSION || membership.legacyPeerAlive();
     for (int path = 0; path < self.paths(); path++) {
-      out.add(
-          new SendHeartbeat(
-              new Heartbeat(
-                  self.name(),
-                  bootEpoch,
-                  ++sequence,
-                  config.generation(),
-                  path,
-                  status,
-                  self.priority(),
-                  health.pingReachable(),
-                  (int) (interval / 1_000_000),
-                  (int) (deadTime / 1_000_000),
-                  entries,
-                  echoes)));
+      for (int version = highestVersion;
+          version >= (legacy ? HeartbeatCodec.OLDEST_VERSION : highestVersion);
+          version--) {
+        out.add(
+            new SendHeartbeat(
+                new Heartbeat(
+                    self.name(),
+                    bootEpoch,
+                    ++sequence,
+                    config.generation(),
+                    path,
+                    status,
+                    self.priority(),
+                    health.pingReachable(),
+                    (int) (interval / 1_000_000),
+                    (int) (deadTime / 1_000_000),
+                    entries,
+                    echoes,
+                    version)));
+      }
     }
     if (nowNanos >= nextSendNanos) {
       nextSendNanos += interval;

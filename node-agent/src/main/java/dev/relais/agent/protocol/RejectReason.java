@@ -4,9 +4,15 @@ package dev.relais.agent.protocol;
 public enum RejectReason {
   /** Shorter than the fixed framing plus a MAC, or a length field points past the end. */
   TRUNCATED,
+  /**
+   * Longer than the largest heartbeat any valid config produces ({@link
+   * HeartbeatCodec#MAX_DATAGRAM_BYTES}): read into a buffer one byte longer, so a cut datagram is
+   * counted as such and not as a bad MAC.
+   */
+  OVERSIZED,
   /** Not a Relais heartbeat at all. */
   BAD_MAGIC,
-  /** A protocol version this build does not speak. */
+  /** A wire version this build does not speak (a newer node also speaks ours: see the codec). */
   BAD_VERSION,
   /** Signed with a key id that is not in the ring. */
   UNKNOWN_KEY,

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class MembershipTest {
   private static final long S = 1_000_000_000L;
+  private static final long BOOT = 7;
   private final List<Effect> out = new ArrayList<>();
 
   private static Heartbeat from(String sender, long seq, int path, int deadTimeMillis) {
@@ -24,7 +25,7 @@ class MembershipTest {
         2000,
         deadTimeMillis,
         List.of(),
-        List.of());
+        List.of(new Echo("maitre", 1, 0, Echo.tagOf(BOOT))));
   }
 
   private static Membership twoPaths() {
@@ -32,7 +33,7 @@ class MembershipTest {
     var config =
         TestConfigs.withNodes(
             c, List.of(new NodeSpec("maitre", 200, 2), new NodeSpec("esclave", 100, 2)));
-    return new Membership(config, 0);
+    return new Membership(config, 0, BOOT);
   }
 
   private List<Reason> reasons() {
@@ -98,7 +99,8 @@ class MembershipTest {
   @Test
   void duplicatesKeepThePeerAliveButOnlyNewerHeartbeatsReplaceTheView() {
     var m = twoPaths();
-    assertThat(m.onHeartbeat(from("esclave", 5, 0, 10_000), 0, 0, out)).isTrue();
+    assertThat(m.onHeartbeat(from("esclave", 3, 0, 10_000), 0, 0, out)).isTrue();
+    assertThat(m.onHeartbeat(from("esclave", 5, 0, 10_000), 0, 0, out)).isFalse();
     assertThat(m.onHeartbeat(from("esclave", 4, 1, 10_000), 1, 9 * S, out)).isFalse();
     assertThat(m.peer("esclave").latest().sequence()).isEqualTo(5);
     m.onTick(15 * S, out);

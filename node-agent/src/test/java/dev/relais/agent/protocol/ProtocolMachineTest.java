@@ -14,6 +14,20 @@ class ProtocolMachineTest {
   private static final long MS = 1_000_000L;
   private long sequence;
 
+  private String receiver = "";
+  private long receiverBoot;
+
+  /** A machine under test; heartbeats built here echo its boot, so they count as fresh. */
+  private ProtocolMachine machine(ProtocolConfig config, long bootEpoch) {
+    receiver = config.self();
+    receiverBoot = bootEpoch;
+    return new ProtocolMachine(config, bootEpoch);
+  }
+
+  private List<Echo> echo() {
+    return List.of(new Echo(receiver, 1, 0, Echo.tagOf(receiverBoot)));
+  }
+
   private Heartbeat from(String sender, int priority, GroupEntry... entries) {
     return new Heartbeat(
         sender,
@@ -27,7 +41,7 @@ class ProtocolMachineTest {
         2000,
         10_000,
         List.of(entries),
-        List.of());
+        echo());
   }
 
   private static boolean acquires(List<? extends Effect> effects) {
@@ -40,7 +54,7 @@ class ProtocolMachineTest {
 
   @Test
   void equalEpochsGoToTheHigherPriorityAndAHigherEpochWinsOverPriority() {
-    var maitre = new ProtocolMachine(TestConfigs.tutorial("maitre"), 5);
+    var maitre = machine(TestConfigs.tutorial("maitre"), 5);
     maitre.start(0);
     assertThat(acquires(maitre.onHeartbeat(from("esclave", 100), 0, MS))).isTrue();
     var sameEpoch = from("esclave", 100, GroupEntry.claim("vip", 1));
@@ -68,7 +82,7 @@ class ProtocolMachineTest {
             c.handoffBound(),
             1,
             c.keyring());
-    var b = new ProtocolMachine(config, 1);
+    var b = machine(config, 1);
     b.start(0);
     assertThat(acquires(b.onHeartbeat(from("a", 100), 0, MS))).isTrue();
     var tie = from("a", 100, GroupEntry.claim("vip", 1));
@@ -77,7 +91,7 @@ class ProtocolMachineTest {
 
   @Test
   void aStartingNodeClaimsNothingBeforeInitDeadAndWakesUpForIt() {
-    var esclave = new ProtocolMachine(TestConfigs.tutorial("esclave"), 1);
+    var esclave = machine(TestConfigs.tutorial("esclave"), 1);
     assertThat(esclave.start(0)).noneMatch(e -> e instanceof AcquireVip);
     assertThat(esclave.status()).isEqualTo(NodeStatus.INIT);
     assertThat(esclave.onTick(59_999 * MS)).noneMatch(e -> e instanceof AcquireVip);
@@ -94,7 +108,7 @@ class ProtocolMachineTest {
 
   @Test
   void everyHeartbeatCarriesTheClaimAndTheAdvertisedTiming() {
-    var maitre = new ProtocolMachine(TestConfigs.tutorial("maitre"), 42);
+    var maitre = machine(TestConfigs.tutorial("maitre"), 42);
     maitre.start(0);
     var sent =
         maitre.onHeartbeat(from("esclave", 100), 0, MS).stream()
@@ -116,7 +130,7 @@ class ProtocolMachineTest {
     var twoPaths =
         TestConfigs.withNodes(
             c, List.of(new NodeSpec("maitre", 200, 2), new NodeSpec("esclave", 100, 2)));
-    var maitre = new ProtocolMachine(twoPaths, 1);
+    var maitre = machine(twoPaths, 1);
     var first = maitre.start(0);
     var later = maitre.onTick(2_000 * MS);
     var sequences =
@@ -157,7 +171,7 @@ class ProtocolMachineTest {
         5,
         25,
         List.of(GroupEntry.claim("vip", 1)),
-        List.of());
+        echo());
   }
 
   @Test
@@ -168,7 +182,7 @@ class ProtocolMachineTest {
             java.time.Duration.ofMillis(12),
             java.time.Duration.ofMillis(25),
             java.time.Duration.ofMillis(100));
-    var esclave = new ProtocolMachine(TestConfigs.tutorial("esclave").withTiming(fast), 1);
+    var esclave = machine(TestConfigs.tutorial("esclave").withTiming(fast), 1);
     esclave.start(0);
     // Fresh news: the backup answers at once and stays at the fast rate for one deadTime.
     assertThat(sent(esclave.onHeartbeat(fastOwner(), 0, MS))).isNotEmpty();
