@@ -18,21 +18,34 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The README's main job, run as CI runs it: two real agent processes and a client in network
- * namespaces replay the heartbeat tutorial (lab/drill.sh). Bounds are loose on purpose (2 shared
- * cores); the real figures come from lab/bench-failover.sh and docs/benchmarks.md.
+ * namespaces replay the heartbeat tutorial (lab/drill.sh), two power-off/failback/standby/return
+ * cycles. At the default profile (keepalive 1 s, deadtime 5 s): the fast profile's 20 ms deadTime
+ * is shorter than the stalls a loaded 2-core machine gives a JVM (runtime.md), so a false failover
+ * there is the host's, not the agent's. Bounds are loose on purpose; the real figures come from
+ * lab/bench-failover.sh and docs/benchmarks.md.
  */
 @Tag("netns")
 class TutorialDrillIT {
   private static final Pattern RESULT =
-      Pattern.compile("^RESULT step=(\\S+) .* outage_ms=(\\S+) lost=(\\S+) verdict=(\\S+)$");
+      Pattern.compile(
+          "^RESULT step=(\\S+) cycle=(\\d+) .* outage_ms=(\\S+) lost=(\\S+) verdict=(\\S+)$");
+  private static final int CYCLES = 2;
 
   @Test
-  void theTutorialsFailoverFailbackAndSwitchoverHappenWithTheFastProfile() throws Exception {
+  void theTutorialsFailoverFailbackStandbyAndSwitchoverHappenEveryCycleAtTheDefaultProfile()
+      throws Exception {
     requireRoot();
     Path drill = Path.of("..", "lab", "drill.sh").toAbsolutePath().normalize();
     Path log = Files.createTempFile("relais-drill", ".log");
     Process process =
-        new ProcessBuilder("bash", drill.toString(), "--profile", "fast", "--quiet")
+        new ProcessBuilder(
+                "bash",
+                drill.toString(),
+                "--profile",
+                "default",
+                "--cycles",
+                String.valueOf(CYCLES),
+                "--quiet")
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .start();
@@ -48,27 +61,36 @@ class TutorialDrillIT {
       output = Files.readString(log);
       Files.delete(log);
     }
+    // "step cycle" -> {outage ms, verdict, probes lost}
     Map<String, String[]> steps = new LinkedHashMap<>();
     for (String line : output.lines().toList()) {
       Matcher m = RESULT.matcher(line);
-      if (m.matches()) steps.put(m.group(1), new String[] {m.group(2), m.group(4), m.group(3)});
+      if (m.matches()) {
+        steps.put(m.group(1) + " " + m.group(2), new String[] {m.group(3), m.group(5), m.group(4)});
+      }
     }
 
-    assertThat(steps.keySet())
-        .as(output)
-        .containsExactly("start", "ping", "poweroff", "failback", "switchover");
+    List<String> expected = new java.util.ArrayList<>(List.of("start 0", "ping 0"));
+    for (int c = 1; c <= CYCLES; c++) {
+      for (String step : List.of("poweroff", "failback", "standby", "return")) {
+        expected.add(step + " " + c);
+      }
+    }
+    expected.add("switchover 0");
+    assertThat(steps.keySet()).as(output).containsExactlyElementsOf(expected);
     steps.forEach((step, r) -> assertThat(r[1]).as(step + "\n" + output).isEqualTo("ok"));
     assertThat(process.exitValue()).as(output).isZero();
-    assertThat(outage(steps, "poweroff")).as("power-off outage, ms").isLessThan(3000);
-    assertThat(outage(steps, "failback")).as("failback outage, ms").isLessThan(1000);
-    assertThat(outage(steps, "switchover")).as("switchover outage, ms").isLessThan(1000);
-    // Planned moves are make-before-break: at most a few probes, even on two busy shared cores.
-    assertThat(Integer.parseInt(steps.get("failback")[2]))
-        .as("probes lost on failback")
-        .isLessThan(20);
-    assertThat(Integer.parseInt(steps.get("switchover")[2]))
-        .as("probes lost on switchover")
-        .isLessThan(20);
+    for (int c = 1; c <= CYCLES; c++) {
+      // Detection is deadtime (5 s) after the last heartbeat heard; a few seconds of slack.
+      assertThat(outage(steps, "poweroff " + c)).as("power-off outage, ms").isLessThan(9000);
+      for (String planned : List.of("failback", "standby", "return")) {
+        assertThat(outage(steps, planned + " " + c)).as(planned + " outage, ms").isLessThan(2000);
+        // Planned moves are make-before-break: at most a few probes, even on two busy cores.
+        assertThat(lost(steps, planned + " " + c)).as("probes lost on " + planned).isLessThan(50);
+      }
+    }
+    assertThat(outage(steps, "switchover 0")).as("switchover outage, ms").isLessThan(2000);
+    assertThat(lost(steps, "switchover 0")).as("probes lost on switchover").isLessThan(50);
     Matcher prefix = Pattern.compile("(?m)^NAMESPACES (\\S+)\\*$").matcher(output);
     assertThat(prefix.find()).as(output).isTrue();
     assertThat(namespacesStartingWith(prefix.group(1))).as("namespaces left behind").isEmpty();
@@ -76,6 +98,10 @@ class TutorialDrillIT {
 
   private static int outage(Map<String, String[]> steps, String step) {
     return Integer.parseInt(steps.get(step)[0]);
+  }
+
+  private static int lost(Map<String, String[]> steps, String step) {
+    return Integer.parseInt(steps.get(step)[2]);
   }
 
   private static List<String> namespacesStartingWith(String prefix)
