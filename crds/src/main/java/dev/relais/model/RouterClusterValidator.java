@@ -74,6 +74,7 @@ public final class RouterClusterValidator {
     if (groups.isEmpty()) required("spec.vipGroups");
     maxItems("spec.nodes", nodes, Rules.MAX_NODES);
     maxItems("spec.vipGroups", groups, Rules.MAX_GROUPS);
+    heartbeatSize(nodes, groups);
     for (int i = 0; i < nodes.size(); i++) node("spec.nodes[" + i + "]", nodes.get(i));
     duplicateKeys("spec.nodes", nodes.stream().map(n -> n.name).toList());
     for (int i = 0; i < groups.size(); i++) group("spec.vipGroups[" + i + "]", groups.get(i));
@@ -127,6 +128,17 @@ public final class RouterClusterValidator {
     boolean unicast = spec.heartbeat.transport == Transport.Unicast;
     if (unicast && !nodes.stream().allMatch(n -> n.addresses != null && !n.addresses.isEmpty())) {
       add("spec", Rules.UNICAST_ADDRESSES_MSG);
+    }
+  }
+
+  /**
+   * Heartbeats must cross every path unfragmented ({@link HeartbeatSize}). The API's bounds on
+   * nodes and groups keep every spec within the budget (HeartbeatSizeTest), so this speaks only if
+   * those bounds grow past it; beyond them the bounds themselves are reported.
+   */
+  private void heartbeatSize(List<NodeSpec> nodes, List<VipGroupSpec> groups) {
+    if (nodes.size() <= Rules.MAX_NODES && groups.size() <= Rules.MAX_GROUPS) {
+      HeartbeatSize.check(nodes.size(), groups.size()).ifPresent(m -> add("spec", m));
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.relais.agent.transport;
 
+import dev.relais.agent.protocol.HeartbeatCodec;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -24,15 +25,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class UdpTransport implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(UdpTransport.class);
-  private static final int MAX_DATAGRAM = 65_507;
 
   /**
-   * Receive buffer per datagram. netty's datagram channels read into 2 KiB unless told otherwise,
-   * which cut longer heartbeats (long names, many groups: 2.5 KiB and more) so their MAC failed at
-   * every peer. The largest heartbeat today is about 5.7 KB (32 groups, 15 peers' echoes); a fixed
-   * 8 KiB keeps each read one allocation.
+   * Receive buffer per datagram: the largest heartbeat a valid config produces plus one byte, so a
+   * longer datagram arrives cut at a length the codec rejects as OVERSIZED (counted apart from bad
+   * MACs). netty's datagram channels read into 2 KiB unless told otherwise, which cut longer
+   * version 2 heartbeats so their MAC failed at every peer; the agent runs netty unpooled, so every
+   * read allocates this much and no more.
    */
-  public static final int RECEIVE_BUFFER_BYTES = 8192;
+  public static final int RECEIVE_BUFFER_BYTES = HeartbeatCodec.MAX_DATAGRAM_BYTES + 1;
 
   /** Called on the event loop for each datagram; {@code data} is valid only during the call. */
   public interface Receiver {
@@ -47,7 +48,7 @@ public final class UdpTransport implements AutoCloseable {
 
   public static UdpTransport bind(EventLoopGroup loop, TransportConfig config, Receiver receiver)
       throws InterruptedException, SocketException {
-    byte[] scratch = new byte[MAX_DATAGRAM];
+    byte[] scratch = new byte[RECEIVE_BUFFER_BYTES];
     Bootstrap b =
         new Bootstrap()
             .group(loop)

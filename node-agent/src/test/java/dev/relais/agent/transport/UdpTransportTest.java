@@ -2,6 +2,7 @@ package dev.relais.agent.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.relais.agent.protocol.HeartbeatCodec;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -20,7 +21,7 @@ class UdpTransportTest {
   }
 
   @Test
-  void aHeartbeatLongerThanNettysDefaultBufferArrivesWhole() throws Exception {
+  void theLargestHeartbeatArrivesWholeAndALongerDatagramArrivesCutOneBytePastIt() throws Exception {
     EventLoopGroup loop = EventLoops.single("udp-test");
     BlockingQueue<Integer> lengths = new ArrayBlockingQueue<>(4);
     BlockingQueue<Byte> lastBytes = new ArrayBlockingQueue<>(4);
@@ -33,16 +34,18 @@ class UdpTransportTest {
                   lastBytes.add(data[length - 1]);
                 });
         UdpTransport sender = UdpTransport.bind(loop, loopback(), (d, l, s) -> {})) {
-      for (int size : List.of(2049, 5_800)) {
+      int max = HeartbeatCodec.MAX_DATAGRAM_BYTES;
+      for (int size : List.of(max, max + 1, 5_800)) {
         byte[] datagram = new byte[size];
-        datagram[size - 1] = 42;
+        datagram[Math.min(size, max + 1) - 1] = 42;
         sender.send(
             datagram,
             size,
             List.of(
                 new InetSocketAddress(
                     InetAddress.getLoopbackAddress(), receiver.localAddress().getPort())));
-        assertThat(lengths.poll(5, TimeUnit.SECONDS)).isEqualTo(size);
+        // Cut at the buffer, so the codec sees more than a heartbeat can be: OVERSIZED.
+        assertThat(lengths.poll(5, TimeUnit.SECONDS)).isEqualTo(Math.min(size, max + 1));
         assertThat(lastBytes.poll(5, TimeUnit.SECONDS)).isEqualTo((byte) 42);
       }
     } finally {
