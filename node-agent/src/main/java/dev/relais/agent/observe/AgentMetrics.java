@@ -41,6 +41,15 @@ public final class AgentMetrics {
     gauge("relais_group_state", "cluster", cluster, "group", group).set(state);
   }
 
+  /**
+   * 1 while flap damping holds this owner's failback (or ipfail move) of the group to a node that
+   * keeps losing it unplanned, 0 otherwise (docs/design/protocol.md, "Flap damping"). Until when is
+   * in the node's state, not here: a gauge set on change cannot count down.
+   */
+  public void failbackDamped(String cluster, String group, boolean held) {
+    gauge("relais_failback_damped", "cluster", cluster, "group", group).set(held ? 1 : 0);
+  }
+
   public void transition(String cluster, String group, String from, String to, String reason) {
     counter(
             "relais_transitions",
