@@ -44,8 +44,8 @@ class ChartFilesTest {
   }
 
   /**
-   * Every leaf of values.yaml has a comment right above it, or sits in a block whose key has one
-   * (resources, nodeSelector: data documented as a whole).
+   * Every leaf of values.yaml has a comment right above it, or sits in a nested block whose key has
+   * one (resources, nodeSelector: data documented as a whole).
    */
   @Test
   void everyValueIsCommented() throws IOException {
@@ -61,7 +61,8 @@ class ChartFilesTest {
       int indent = m.group(1).length();
       open.tailMap(indent, true).clear();
       boolean commented = i > 0 && lines.get(i - 1).trim().startsWith("#");
-      boolean inherited = open.containsValue(true);
+      // Top-level section headers do not count: each key under them needs its own comment.
+      boolean inherited = open.tailMap(1, true).containsValue(true);
       open.put(indent, commented);
       if (m.group(3).trim().isEmpty()) continue;
       leaves++;
