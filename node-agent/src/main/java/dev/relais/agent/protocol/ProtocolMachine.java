@@ -110,7 +110,8 @@ public final class ProtocolMachine {
         greet = true;
       }
     }
-    step(nowNanos, out, greet, news);
+    // Any membership report (a path up, a peer back) changes what the snapshot shows: republish.
+    step(nowNanos, out, greet, news || !out.isEmpty());
     return out;
   }
 
@@ -184,6 +185,20 @@ public final class ProtocolMachine {
     leaving = true;
     var out = new ArrayList<Effect>();
     step(nowNanos, out, true, true);
+    return out;
+  }
+
+  /**
+   * Sends this node's heartbeats at once. The runtime leaves a claim out of its heartbeats while
+   * the VIP is being added and announced (runtime.md); it calls this when the claim may go, so the
+   * old owner of a handoff hears it within a one-way delay, not at the next keepalive.
+   */
+  public List<Effect> sendNow(long nowNanos) {
+    if (!started || stopped) {
+      return List.of();
+    }
+    var out = new ArrayList<Effect>();
+    step(nowNanos, out, true, false);
     return out;
   }
 
