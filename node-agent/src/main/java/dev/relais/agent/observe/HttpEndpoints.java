@@ -1,6 +1,7 @@
 package dev.relais.agent.observe;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -53,9 +54,9 @@ public final class HttpEndpoints implements AutoCloseable {
         Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("relais-http-", 0).factory());
     server.setExecutor(executor);
     server.createContext(
-        "/metrics", ex -> reply(ex, 200, "text/plain; version=0.0.4", metrics.get()));
-    server.createContext("/healthz", ex -> probe(ex, healthy.getAsBoolean()));
-    server.createContext("/readyz", ex -> probe(ex, ready.getAsBoolean()));
+        "/metrics", getOnly(ex -> reply(ex, 200, "text/plain; version=0.0.4", metrics.get())));
+    server.createContext("/healthz", getOnly(ex -> probe(ex, healthy.getAsBoolean())));
+    server.createContext("/readyz", getOnly(ex -> probe(ex, ready.getAsBoolean())));
     server.start();
     return new HttpEndpoints(server, executor);
   }
@@ -76,6 +77,20 @@ public final class HttpEndpoints implements AutoCloseable {
 
   public InetSocketAddress address() {
     return server.getAddress();
+  }
+
+  /** Read-only endpoints: any method but GET (and HEAD, which the server maps to it) is a 405. */
+  private static HttpHandler getOnly(HttpHandler handler) {
+    return ex -> {
+      String method = ex.getRequestMethod();
+      if (method.equals("GET") || method.equals("HEAD")) {
+        handler.handle(ex);
+        return;
+      }
+      ex.getResponseHeaders().set("Allow", "GET, HEAD");
+      ex.sendResponseHeaders(405, -1);
+      ex.close();
+    };
   }
 
   private static void probe(HttpExchange ex, boolean ok) throws IOException {

@@ -100,4 +100,49 @@ class HttpEndpointsTest {
     assertThat(Duration.ofNanos(System.nanoTime() - start))
         .isGreaterThanOrEqualTo(Duration.ofSeconds(HttpEndpoints.MAX_REQUEST_SECONDS - 1));
   }
+
+  @Test
+  void healthzAnswersWhileAHundredConnectionsHangAndTheServerClosesEveryOneOfThem()
+      throws Exception {
+    List<Socket> hanging = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      hanging.add(i % 2 == 0 ? stall("GET /healthz HTTP/1.1\r\nHost: x") : stall("G"));
+    }
+    long start = System.nanoTime();
+    assertThat(get("/healthz")).startsWith("HTTP/1.1 200");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+    // Every hanging connection is closed by the server's request time limit, none by us.
+    long limitMillis = (HttpEndpoints.MAX_REQUEST_SECONDS + 5) * 1000;
+    for (Socket s : hanging) {
+      s.setSoTimeout((int) limitMillis);
+      int read;
+      try {
+        read = s.getInputStream().read();
+      } catch (SocketException reset) {
+        read = -1;
+      }
+      assertThat(read).isEqualTo(-1);
+    }
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .isLessThan(Duration.ofMillis(limitMillis + 5_000));
+  }
+
+  @Test
+  void onlyGetAndHeadAreServed() throws IOException {
+    for (String method : List.of("POST", "PUT", "DELETE")) {
+      try (Socket s = new Socket()) {
+        s.connect(http.address());
+        s.setSoTimeout((int) ANSWERS.toMillis());
+        s.getOutputStream()
+            .write(
+                (method
+                        + " /healthz HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n"
+                        + "Connection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+        String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        assertThat(response).startsWith("HTTP/1.1 405").contains("Allow: GET, HEAD");
+      }
+    }
+    assertThat(get("/healthz")).startsWith("HTTP/1.1 200");
+  }
 }
