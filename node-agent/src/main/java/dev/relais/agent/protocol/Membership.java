@@ -158,7 +158,9 @@ final class Membership {
     peer.lateReported = false;
     if (path >= 0 && path < peer.paths) {
       peer.pathHeardNanos[path] = nowNanos;
-      if (peer.pathStates[path] == PathState.DOWN) {
+      // Down before, or added by a config change to a peer already heard (not a first hearing).
+      if (peer.pathStates[path] == PathState.DOWN
+          || (peer.pathStates[path] == PathState.UNKNOWN && peer.heard)) {
         out.add(new Report(Reason.PATH_UP, peer.name, "path " + path));
       }
       peer.pathStates[path] = PathState.UP;

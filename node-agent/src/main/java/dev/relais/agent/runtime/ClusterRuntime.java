@@ -416,6 +416,9 @@ final class ClusterRuntime {
         case Effect.PublishState(StateSnapshot s) -> {
           StateSnapshot before = snapshot;
           snapshot = s;
+          for (StateSnapshot.GroupView g : s.groups()) {
+            metrics.failbackDamped(clusterId, g.group(), g.damping().isPresent());
+          }
           reporting.snapshot(before, s, now());
           publishReport();
         }

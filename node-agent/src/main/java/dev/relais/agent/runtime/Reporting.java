@@ -3,6 +3,8 @@ package dev.relais.agent.runtime;
 import dev.relais.agent.protocol.StateSnapshot;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -74,11 +76,40 @@ final class Reporting {
   /** Publishes a new report if anything in it changed. */
   void publish(StateSnapshot s, Optional<ClusterReport.DuplicateOwner> duplicate) {
     ClusterReport next =
-        new ClusterReport(
-            s, peerSince, Optional.ofNullable(lastTakeover), duplicate, Optional.empty());
+        new ClusterReport(s, peerSince, Optional.ofNullable(lastTakeover), duplicate, damping(s));
     if (next.equals(latest)) return;
     latest = next;
     changed.run();
+  }
+
+  /**
+   * The damping hold that lasts longest, if any group has one (the report has one per cluster; the
+   * per-group holds are in the snapshot and the {@code relais_failback_damped} gauge). Whole
+   * seconds: two clocks read a moment apart must not make an unchanged hold look new.
+   */
+  private Optional<ClusterReport.Damping> damping(StateSnapshot s) {
+    long now = nanoClock.getAsLong();
+    Instant wall = wallClock.get();
+    return s.groups().stream()
+        .filter(g -> g.damping().isPresent())
+        .max(Comparator.comparingLong(g -> g.damping().orElseThrow().untilNanos()))
+        .map(
+            g -> {
+              StateSnapshot.DampingHold h = g.damping().orElseThrow();
+              return new ClusterReport.Damping(
+                  wall.plusNanos(h.untilNanos() - now).truncatedTo(ChronoUnit.SECONDS),
+                  h.ownerChanges(),
+                  h.held()
+                      + " of group "
+                      + g.group()
+                      + " to "
+                      + h.node()
+                      + " held: "
+                      + h.node()
+                      + " lost it "
+                      + h.ownerChanges()
+                      + " times unplanned within the window");
+            });
   }
 
   /** When a peer was last heard, on the wall clock (now if never: it became unknown now). */

@@ -204,7 +204,14 @@ class ClusterRuntimeReconfigureTest {
     // The old paths were closed a deadTime after the new ones took over.
     assertThat(a.opened).hasSize(1);
     assertThat(b.opened).hasSize(1);
-    assertThat(a.snapshot().peers()).singleElement().satisfies(p -> assertThat(p.alive()).isTrue());
+    assertThat(a.snapshot().peers())
+        .singleElement()
+        .satisfies(p -> assertThat(p.alive()).isTrue())
+        .satisfies(
+            p ->
+                assertThat(p.pathsUp())
+                    .as("heard on both paths; a sent %s, b sent %s", a.sentOnPath, b.sentOnPath)
+                    .isEqualTo(2));
   }
 
   @Test

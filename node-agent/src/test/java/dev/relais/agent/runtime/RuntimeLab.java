@@ -46,6 +46,7 @@ final class RuntimeLab implements AutoCloseable {
         new FakeDataplane(e -> loop.execute(() -> this.runtime.onDataplaneEvent(e)));
     final AgentMetrics metrics = new AgentMetrics();
     final List<String> opened = new ArrayList<>();
+    final Map<Integer, Integer> sentOnPath = new java.util.TreeMap<>();
     final Set<VirtualIp> heldByOthers = new HashSet<>();
     int reports;
     boolean cut;
@@ -120,6 +121,7 @@ final class RuntimeLab implements AutoCloseable {
             @Override
             public void send(int path, byte[] data, int length) {
               if (closed || node.cut) return;
+              node.sentOnPath.merge(path, 1, Integer::sum);
               byte[] copy = Arrays.copyOf(data, length);
               for (Node peer : nodes.values()) {
                 if (peer != node && !peer.cut) {

@@ -1,0 +1,86 @@
+package dev.relais.agent.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.relais.agent.protocol.Effect;
+import dev.relais.agent.protocol.HeartbeatCodec;
+import dev.relais.agent.protocol.ProtocolConfig;
+import dev.relais.agent.protocol.ProtocolMachine;
+import dev.relais.agent.transport.EventLoops;
+import dev.relais.agent.transport.TransportConfig;
+import dev.relais.render.AgentConfigs;
+import io.netty.channel.EventLoopGroup;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Two clusters on one heartbeat address and port: one socket, each datagram to its cluster. */
+class SharedSocketsTest {
+  private final EventLoopGroup loop = EventLoops.single("shared-sockets-test");
+
+  @AfterEach
+  void stop() {
+    loop.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).syncUninterruptibly();
+  }
+
+  @Test
+  void datagramsReachTheClusterTheyNameAndTheSocketClosesWithItsLastLease() throws Exception {
+    Queue<String> unknown = new ConcurrentLinkedQueue<>();
+    Queue<Integer> first = new ConcurrentLinkedQueue<>();
+    Queue<Integer> second = new ConcurrentLinkedQueue<>();
+    SharedSockets shared = new SharedSockets(loop, unknown::add);
+    AgentConfigs.Loaded lab = RuntimeLab.config();
+    AgentConfigs.Loaded other =
+        RuntimeLab.config(1, y -> y.replace("metadata: {name: lab,", "metadata: {name: other,"));
+    var binding =
+        new TransportConfig(
+            0,
+            Optional.of(InetAddress.getLoopbackAddress()),
+            false,
+            Optional.empty(),
+            List.of(),
+            1);
+
+    var one = shared.acquire(binding, lab.model().clusterId(), (d, n, s) -> first.add(n));
+    var two = shared.acquire(binding, other.model().clusterId(), (d, n, s) -> second.add(n));
+    assertThat(two.socket()).isSameAs(one.socket());
+    assertThat(shared.open()).isEqualTo(1);
+
+    byte[] fromLab = firstHeartbeat(ProtocolConfigs.of(lab, "b"));
+    byte[] fromOther = firstHeartbeat(ProtocolConfigs.of(other, "b"));
+    InetSocketAddress to = one.socket().localAddress();
+    try (DatagramSocket sender = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      sender.send(new DatagramPacket(fromLab, fromLab.length, to));
+      sender.send(new DatagramPacket(fromOther, fromOther.length, to));
+      sender.send(new DatagramPacket(fromOther, fromOther.length, to));
+      sender.send(new DatagramPacket(new byte[] {1, 2, 3}, 3, to));
+    }
+    Awaitility.await().atMost(5, TimeUnit.SECONDS).until(() -> unknown.size() == 1);
+    assertThat(first).containsExactly(fromLab.length);
+    assertThat(second).containsExactly(fromOther.length, fromOther.length);
+    assertThat(unknown).containsExactly("MALFORMED");
+
+    one.close();
+    assertThat(shared.open()).as("the other cluster still uses it").isEqualTo(1);
+    two.close();
+    assertThat(shared.open()).isZero();
+  }
+
+  private static byte[] firstHeartbeat(ProtocolConfig config) {
+    ProtocolMachine machine = new ProtocolMachine(config, 7);
+    HeartbeatCodec codec = new HeartbeatCodec(config);
+    for (Effect e : machine.start(1_000_000_000L)) {
+      if (e instanceof Effect.SendHeartbeat(var hb)) return codec.encode(hb);
+    }
+    throw new AssertionError("a starting machine sends a heartbeat");
+  }
+}
