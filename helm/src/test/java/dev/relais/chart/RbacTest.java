@@ -105,6 +105,28 @@ class RbacTest {
                         s -> assertThat(s.path("name").asText()).isNotEqualTo("relais-agent")));
   }
 
+  /** chart.md's agent table is what the chart grants (the list kubectl auth can-i is held to). */
+  @Test
+  void documentedAgentGrantsAreTheRenderedOnes() throws java.io.IOException {
+    String doc = java.nio.file.Files.readString(Tools.ROOT.resolve("docs/design/chart.md"));
+    String table = doc.substring(doc.indexOf("**Agent**"), doc.indexOf("**RBAC cannot narrow"));
+    Set<String> documented = new TreeSet<>();
+    var row =
+        java.util.regex.Pattern.compile(
+                "^\\| ([a-z/]+) \\| ([a-z, ]+) \\|", java.util.regex.Pattern.MULTILINE)
+            .matcher(table);
+    while (row.find()) {
+      String resource = row.group(1);
+      if (resource.equals("resource")) continue; // the header
+      String group = resource.startsWith("secrets") ? "core" : "relais.dev";
+      for (String verb : row.group(2).split(",\\s*"))
+        documented.add(group + "/" + resource + " " + verb);
+    }
+    assertThat(documented).hasSizeGreaterThan(5);
+    assertThat(grants(RenderedChart.render().one("Role", "relais-agent")))
+        .containsExactlyInAnyOrderElementsOf(documented);
+  }
+
   @Test
   void operatorWatchingAllNamespacesHoldsTheWatchGrantsClusterWide() {
     RenderedChart chart = RenderedChart.render();
