@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
@@ -104,8 +106,10 @@ public final class AgentConfigs {
       for (Node doc : YamlBinder.documents(text)) {
         if (!YamlBinder.isNull(doc) && !isEmptyMapping(doc)) docs.add(doc);
       }
+    } catch (MarkedYAMLException e) {
+      return new Result.Rejected("not valid YAML: " + withoutText(e));
     } catch (YAMLException e) {
-      return new Result.Rejected("not valid YAML: " + e.getMessage());
+      return new Result.Rejected("not valid YAML (" + e.getClass().getSimpleName() + ")");
     }
     if (docs.isEmpty()) {
       return new Result.Rejected("no document in the file");
@@ -117,6 +121,21 @@ public final class AgentConfigs {
     } catch (BindException | RuntimeException e) {
       return new Result.Rejected(e.getMessage());
     }
+  }
+
+  /**
+   * A syntax error by line and column only: SnakeYAML's own message quotes the offending line, and
+   * that line may hold a key (issue 23). Quoted characters in the problem go too.
+   */
+  private static String withoutText(MarkedYAMLException e) {
+    String problem = e.getProblem() == null ? "syntax error" : e.getProblem();
+    StringBuilder out = new StringBuilder(problem.replaceAll("'[^']*'", "'…'"));
+    Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+    if (mark != null) {
+      out.append(" at line ").append(mark.getLine() + 1).append(", column ");
+      out.append(mark.getColumn() + 1);
+    }
+    return out.toString();
   }
 
   private static boolean isEmptyMapping(Node doc) {
