@@ -20,8 +20,6 @@ import dev.relais.agent.protocol.StateSnapshot;
 import dev.relais.model.ClusterModel;
 import dev.relais.model.VipGroup;
 import dev.relais.render.AgentConfigs;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Timer;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
@@ -70,11 +68,7 @@ final class ClusterRuntime {
   private final Logger log;
   private final String clusterId;
   private final String self;
-  private final Counter heartbeatsSent;
-  private final Map<String, Counter> heartbeatsReceived = new HashMap<>();
-  private final PeerStats peerStats = new PeerStats();
-  private final Map<String, Integer> pathsOf = new HashMap<>();
-  private final Map<String, Timer> roundTrips = new HashMap<>();
+  private final PeerMetrics peerMetrics;
   private final ProtocolMachine machine;
   private final HeartbeatCodec codec;
   private final HeldGroups held;
@@ -107,12 +101,12 @@ final class ClusterRuntime {
     this.log = ctx.log();
     this.clusterId = loaded.model().clusterId();
     this.self = self;
-    this.heartbeatsSent = metrics.heartbeatsSent(clusterId);
+    this.peerMetrics = new PeerMetrics(metrics, clusterId, self);
     this.loopDelay = new LoopDelay(metrics.eventLoopDelay(clusterId));
     this.model = loaded.model();
     this.slackNanos = model.timing().deadTime().minus(model.timing().keepalive()).toNanos();
     this.protocolConfig = ProtocolConfigs.of(loaded, self);
-    notePaths(protocolConfig);
+    peerMetrics.configure(protocolConfig);
     this.machine = new ProtocolMachine(protocolConfig, ctx.bootEpoch());
     this.codec = new HeartbeatCodec(protocolConfig);
     this.held = new HeldGroups(loop, dataplane, metrics, log, clusterId, self);
@@ -123,7 +117,7 @@ final class ClusterRuntime {
     this.owners =
         new OwnerWatch(
             loop, dataplane, metrics, log, clusterId, self, ctx.wallClock(), this::publishReport);
-    this.withholding = new Withholding(loop);
+    this.withholding = new Withholding(loop, () -> guarded(() -> dispatch(machine.sendNow(now()))));
     this.paths = openPaths(model);
   }
 
@@ -219,16 +213,9 @@ final class ClusterRuntime {
       DecodeResult result = codec.decode(data, 0, length);
       if (result instanceof DecodeResult.Accepted accepted) {
         Heartbeat hb = accepted.heartbeat();
-        Counter received = heartbeatsReceived.get(hb.sender());
-        if (received == null) {
-          received = metrics.heartbeatsReceived(clusterId, hb.sender());
-          heartbeatsReceived.put(hb.sender(), received);
-          metrics.heartbeatsMissed(clusterId, hb.sender()); // the series exists from the start
-        }
-        received.increment();
         long now = now();
+        peerMetrics.received(hb, now);
         reporting.heard(hb.sender(), now);
-        observe(hb, now);
         dispatch(machine.onHeartbeat(hb, hb.path(), now));
       } else if (result instanceof DecodeResult.Rejected(var reason)) {
         metrics.heartbeatRejected(reason.name());
@@ -236,28 +223,6 @@ final class ClusterRuntime {
       }
     } catch (RuntimeException e) {
       died(e);
-    }
-  }
-
-  /** Feeds the per-peer metrics: round trips from echoes of our heartbeats, missed ones. */
-  private void observe(Heartbeat hb, long nowNanos) {
-    var echoes = hb.echoes();
-    for (int i = 0; i < echoes.size(); i++) {
-      if (echoes.get(i).peer().equals(self)) {
-        long rtt = peerStats.roundTripNanos(echoes.get(i), nowNanos);
-        if (rtt >= 0) {
-          Timer timer = roundTrips.get(hb.sender());
-          if (timer == null) {
-            timer = metrics.peerRoundTrip(clusterId, hb.sender());
-            roundTrips.put(hb.sender(), timer);
-          }
-          timer.record(rtt, TimeUnit.NANOSECONDS);
-        }
-      }
-    }
-    long missed = peerStats.missedBefore(hb, pathsOf.getOrDefault(hb.sender(), 1));
-    if (missed > 0) {
-      metrics.heartbeatsMissed(clusterId, hb.sender()).increment(missed);
     }
   }
 
@@ -304,7 +269,7 @@ final class ClusterRuntime {
           Duration oldDeadTime = model.timing().deadTime();
           model = loaded.model();
           protocolConfig = next;
-          notePaths(next);
+          peerMetrics.configure(next);
           if (newPaths != null) {
             PathSender old = paths;
             paths = newPaths;
@@ -326,11 +291,6 @@ final class ClusterRuntime {
   /** Opens the paths a model needs (sockets shared with other users of the same binding). */
   PathSender openPaths(ClusterModel m) throws IOException {
     return ctx.opener().open(m, self, (data, length, sender) -> onDatagram(data, length));
-  }
-
-  private void notePaths(ProtocolConfig config) {
-    pathsOf.clear();
-    config.nodes().forEach(n -> pathsOf.put(n.name(), n.paths()));
   }
 
   /** Planned shutdown: hand every group over (make-before-break), then stop. Any thread. */
@@ -355,28 +315,10 @@ final class ClusterRuntime {
   private void onTick() {
     long now = now();
     LoopDelay.Late late = loopDelay.onTimer(now - tickAtNanos, now, slackNanos);
-    if (late != null) warnLate(late);
+    if (late != null) log.warn("cluster={} node={} {}", clusterId, self, late.describe());
     tick = null;
     tickAtNanos = Long.MAX_VALUE;
     dispatch(machine.onTick(now));
-  }
-
-  private void warnLate(LoopDelay.Late late) {
-    log.warn(
-        "cluster={} node={} event loop ran {} ms late, longer than peers wait past a missed"
-            + " heartbeat ({} ms): something held the agent back (a busy CPU, the kernel, a"
-            + " JVM pause, a stopped process) and peers may have declared this node dead{}",
-        clusterId,
-        self,
-        late.lateNanos() / 1_000_000,
-        late.slackNanos() / 1_000_000,
-        late.suppressed() == 0
-            ? ""
-            : " ("
-                + late.suppressed()
-                + " more in the last 10 s, the worst "
-                + late.worstSuppressedNanos() / 1_000_000
-                + " ms)");
   }
 
   private void dispatch(List<Effect> effects) {
@@ -474,8 +416,7 @@ final class ClusterRuntime {
     slackNanos = (hb.deadTimeMillis() - hb.keepaliveMillis()) * 1_000_000L;
     byte[] bytes = codec.encode(hb);
     paths.send(hb.path(), bytes, bytes.length);
-    peerStats.sent(hb.sequence(), now());
-    heartbeatsSent.increment();
+    peerMetrics.sent(hb, now());
   }
 
   private void schedule() {

@@ -120,7 +120,7 @@ final class HealthWatch {
     for (var g : spec.pingGroups()) {
       if (!pinging.add(g.name())) continue;
       dataplane
-          .ping(new PingGroup(g.name(), g.targets()), timeout)
+          .ping(new PingGroup(g.name(), g.targets(), g.arpInterface()), timeout)
           .thenAccept(
               r ->
                   loop.execute(

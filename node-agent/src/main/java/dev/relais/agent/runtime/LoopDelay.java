@@ -13,7 +13,24 @@ final class LoopDelay {
   static final long WARN_EVERY_NANOS = 10_000_000_000L;
 
   /** A timer ran {@code lateNanos} past its deadline, beyond the peers' {@code slackNanos}. */
-  record Late(long lateNanos, long slackNanos, int suppressed, long worstSuppressedNanos) {}
+  record Late(long lateNanos, long slackNanos, int suppressed, long worstSuppressedNanos) {
+    /** The warning, after "cluster=… node=…". */
+    String describe() {
+      return "event loop ran "
+          + lateNanos / 1_000_000
+          + " ms late, longer than peers wait past a missed heartbeat ("
+          + slackNanos / 1_000_000
+          + " ms): something held the agent back (a busy CPU, the kernel, a JVM pause, a stopped"
+          + " process) and peers may have declared this node dead"
+          + (suppressed == 0
+              ? ""
+              : " ("
+                  + suppressed
+                  + " more in the last 10 s, the worst "
+                  + worstSuppressedNanos / 1_000_000
+                  + " ms)");
+    }
+  }
 
   private final Timer delays;
   private boolean warned;

@@ -15,15 +15,19 @@ import java.util.concurrent.TimeUnit;
  * the old owner to let go. While a group's address is being added and first announced, its entries
  * (our claim, our confirmation) are left out of the heartbeats we send; the rest of each heartbeat
  * goes out on time, so the node never looks dead. The entries return once the data plane is done,
- * or at the handoff bound at the latest. Loop only.
+ * or at the handoff bound at the latest; then {@code released} runs, so the claim goes out at once
+ * (the old owner of a handoff hears it within a one-way delay, not at the next keepalive). Loop
+ * only.
  */
 final class Withholding {
   private final EventLoop loop;
+  private final Runnable released;
   private final Map<String, Integer> withheld = new HashMap<>();
   private int generation;
 
-  Withholding(EventLoop loop) {
+  Withholding(EventLoop loop, Runnable released) {
     this.loop = loop;
+    this.released = released;
   }
 
   void until(String group, List<? extends CompletableFuture<?>> work, Duration bound) {
@@ -32,7 +36,10 @@ final class Withholding {
     withheld.put(group, mine);
     Runnable release =
         () -> {
-          if (withheld.getOrDefault(group, -1) == mine) withheld.remove(group);
+          if (withheld.getOrDefault(group, -1) == mine) {
+            withheld.remove(group);
+            released.run();
+          }
         };
     ScheduledFuture<?> timer = loop.schedule(release, bound.toMillis(), TimeUnit.MILLISECONDS);
     CompletableFuture.allOf(work.toArray(CompletableFuture[]::new))

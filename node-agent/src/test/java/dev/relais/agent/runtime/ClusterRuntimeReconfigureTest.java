@@ -305,6 +305,40 @@ class ClusterRuntimeReconfigureTest {
   }
 
   @Test
+  void pingGroupsAddedLiveAreProbedTheWayTheySayArpOrIcmp() throws IOException {
+    var pinging =
+        RuntimeLab.config(
+            2,
+            y ->
+                y.replace(
+                    "  failback:",
+                    "  health:\n"
+                        + "    pingGroups:\n"
+                        + "      - {name: gw-arp, arpInterface: lan0, targets: [\"192.0.2.1\"]}\n"
+                        + "      - {name: upstream, targets: [\"198.51.100.1\"]}\n"
+                        + "  failback:"));
+    a.apply(pinging);
+    lab.run(Duration.ofSeconds(2));
+
+    var probed =
+        a.dataplane.calls().stream()
+            .filter(c -> c instanceof FakeDataplane.Call.Ping)
+            .map(c -> ((FakeDataplane.Call.Ping) c).group())
+            .toList();
+    assertThat(probed)
+        .anySatisfy(
+            g -> {
+              assertThat(g.name()).isEqualTo("gw-arp");
+              assertThat(g.arpDevice()).contains("lan0");
+            })
+        .anySatisfy(
+            g -> {
+              assertThat(g.name()).isEqualTo("upstream");
+              assertThat(g.arpDevice()).isEmpty();
+            });
+  }
+
+  @Test
   void aFailedRemovalIsCountedAndRetried() throws IOException {
     a.dataplane.failNext(new DataplaneError.KernelError("RTM_DELADDR", 16, "busy"));
     applyBoth(withoutDns(), b, Duration.ofMillis(200));
