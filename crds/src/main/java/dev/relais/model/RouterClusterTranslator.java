@@ -123,7 +123,9 @@ public final class RouterClusterTranslator {
           g ->
               groups.add(
                   new Health.PingGroup(
-                      g.name, g.targets.stream().map(RouterClusterTranslator::ip).toList())));
+                      g.name,
+                      g.targets.stream().map(RouterClusterTranslator::ip).toList(),
+                      Optional.ofNullable(g.arpInterface))));
     }
     return new Health(spec.health.interfaces == null ? List.of() : spec.health.interfaces, groups);
   }

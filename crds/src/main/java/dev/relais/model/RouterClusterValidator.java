@@ -278,6 +278,10 @@ public final class RouterClusterValidator {
         }
         maxItems(gp + ".targets", g.targets, Rules.MAX_TARGETS);
         for (int j = 0; j < g.targets.size(); j++) ip(gp + ".targets[" + j + "]", g.targets.get(j));
+        if (g.arpInterface != null) {
+          ifname(gp + ".arpInterface", g.arpInterface);
+          if (g.targets.stream().anyMatch(t -> t.contains(":"))) add(gp, Rules.ARP_PING_IPV4_MSG);
+        }
       }
     }
   }

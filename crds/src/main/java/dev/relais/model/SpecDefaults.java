@@ -122,6 +122,7 @@ public final class SpecDefaults {
     PingGroupSpec c = new PingGroupSpec();
     c.name = g.name;
     c.targets = strings(g.targets);
+    c.arpInterface = g.arpInterface;
     return c;
   }
 

@@ -109,6 +109,18 @@ class ValidationAgreementTest {
             "spec.vipGroups[0].addresses[0]",
             Rules.LABEL_PREFIX_MSG),
         cel(
+            "ARP ping group with an IPv6 target",
+            s ->
+                s.putObject("health")
+                    .putArray("pingGroups")
+                    .addObject()
+                    .put("name", "gw")
+                    .put("arpInterface", "enp0s3")
+                    .putArray("targets")
+                    .add("fd00::1"),
+            "spec.health.pingGroups[0]",
+            Rules.ARP_PING_IPV4_MSG),
+        cel(
             "delayed without delay",
             s -> s.putObject("failback").put("policy", "Delayed"),
             "spec.failback",

@@ -90,6 +90,9 @@ public final class Rules {
   public static final String LABEL_PREFIX_MSG =
       "label must start with the interface name and a colon, as in enp0s3:0";
 
+  public static final String ARP_PING_IPV4 =
+      "!has(self.arpInterface) || self.targets.all(t, !t.contains(':'))";
+  public static final String ARP_PING_IPV4_MSG = "an ARP ping group may hold IPv4 targets only";
   public static final String DELAYED_NEEDS_DELAY = "self.policy != 'Delayed' || has(self.delayMs)";
   public static final String DELAYED_NEEDS_DELAY_MSG = "failback policy Delayed needs delayMs";
 
