@@ -60,7 +60,8 @@ final class Membership {
       for (int i = 0; i < n; i++) {
         boolean kept = pathStates != null && i < pathStates.length;
         heard[i] = kept ? pathHeardNanos[i] : 0;
-        states[i] = kept ? pathStates[i] : PathState.UNKNOWN;
+        // A path added by a config change is down until heard: hearing it is then news (PATH_UP).
+        states[i] = kept ? pathStates[i] : pathStates == null ? PathState.UNKNOWN : PathState.DOWN;
       }
       paths = n;
       pathHeardNanos = heard;
@@ -158,9 +159,7 @@ final class Membership {
     peer.lateReported = false;
     if (path >= 0 && path < peer.paths) {
       peer.pathHeardNanos[path] = nowNanos;
-      // Down before, or added by a config change to a peer already heard (not a first hearing).
-      if (peer.pathStates[path] == PathState.DOWN
-          || (peer.pathStates[path] == PathState.UNKNOWN && peer.heard)) {
+      if (peer.pathStates[path] == PathState.DOWN) {
         out.add(new Report(Reason.PATH_UP, peer.name, "path " + path));
       }
       peer.pathStates[path] = PathState.UP;
