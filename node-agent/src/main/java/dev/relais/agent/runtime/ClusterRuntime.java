@@ -25,7 +25,6 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -169,7 +168,7 @@ final class ClusterRuntime {
           Set<VirtualIp> others = ctx.heldByOthers().get();
           List<VirtualIp> stale =
               model.vipGroups().stream()
-                  .flatMap(g -> vips(g).stream())
+                  .flatMap(g -> ModelVips.vips(g).stream())
                   .filter(v -> !others.contains(v))
                   .toList();
           dataplane
@@ -280,7 +279,8 @@ final class ClusterRuntime {
           codec.reconfigure(next);
           dispatch(machine.onConfig(next, now()));
           for (String group : held.groups()) {
-            group(group).ifPresent(g -> held.update(group, vips(g), lifetime(), announcement()));
+            group(group)
+                .ifPresent(g -> held.update(group, ModelVips.vips(g), lifetime(), announcement()));
           }
           health.configure(model.health(), model.timing().keepalive());
           owners.start(probedGroups());
@@ -383,7 +383,9 @@ final class ClusterRuntime {
     acquiredAtNanos.put(group, now());
     takeoverFrom.put(group, reporting.ownerOf(snapshot, group));
     withholding.until(
-        group, held.install(group, vips(spec.get()), lifetime()), protocolConfig.handoffBound());
+        group,
+        held.install(group, ModelVips.vips(spec.get()), lifetime()),
+        protocolConfig.handoffBound());
     metrics.vipHeld(clusterId, group, true);
   }
 
@@ -435,25 +437,11 @@ final class ClusterRuntime {
     if (s != null) reporting.publish(s, owners.finding());
   }
 
-  /** Groups to probe for a second owner: held ones, and ones a live peer owns. */
   private OwnerWatch.Groups probedGroups() {
     return new OwnerWatch.Groups() {
       @Override
       public Map<String, List<VirtualIp>> probed() {
-        Map<String, List<VirtualIp>> out = new LinkedHashMap<>();
-        StateSnapshot s = snapshot;
-        for (VipGroup g : model.vipGroups()) {
-          boolean owned =
-              s != null
-                  && s.groups().stream()
-                      .anyMatch(v -> v.group().equals(g.name()) && !v.owner().isEmpty());
-          if (held.holds(g.name())) {
-            out.put(g.name(), held.addresses(g.name()));
-          } else if (owned) {
-            out.put(g.name(), vips(g));
-          }
-        }
-        return out;
+        return ModelVips.probed(model, snapshot, held);
       }
 
       @Override
@@ -464,20 +452,15 @@ final class ClusterRuntime {
   }
 
   private Announcement announcement() {
-    return new Announcement(
-        model.announce().count(),
-        model.announce().interval(),
-        model.announce().refresh(),
-        Announcement.ArpForms.REQUEST_AND_REPLY);
+    return ModelVips.announcement(model);
   }
 
   private Lifetime lifetime() {
-    Duration lifetime = model.addressLifetime();
-    return lifetime.isZero() ? Lifetime.permanent() : Lifetime.expiring(lifetime);
+    return ModelVips.lifetime(model);
   }
 
   private Optional<VipGroup> group(String name) {
-    return model.vipGroups().stream().filter(g -> g.name().equals(name)).findFirst();
+    return ModelVips.group(model, name);
   }
 
   private long now() {
@@ -504,11 +487,5 @@ final class ClusterRuntime {
           self,
           e);
     }
-  }
-
-  static List<VirtualIp> vips(VipGroup g) {
-    return g.vips().stream()
-        .map(v -> new VirtualIp(v.address(), v.prefix(), v.iface(), v.label()))
-        .toList();
   }
 }

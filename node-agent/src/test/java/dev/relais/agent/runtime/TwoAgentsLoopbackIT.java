@@ -71,7 +71,7 @@ class TwoAgentsLoopbackIT {
               assertThat(owner(esclave)).contains("maitre");
             });
     VirtualIp vip =
-        ClusterRuntime.vips(config.clusters().getFirst().model().vipGroups().getFirst()).getFirst();
+        ModelVips.vips(config.clusters().getFirst().model().vipGroups().getFirst()).getFirst();
     assertThat(maitreNet.installed()).containsKey(vip);
     assertThat(esclaveNet.installed()).doesNotContainKey(vip);
     assertThat(metrics.get("maitre").scrape())
