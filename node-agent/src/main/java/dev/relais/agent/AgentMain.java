@@ -140,7 +140,8 @@ public final class AgentMain implements Callable<Integer> {
     }
     AgentMetrics metrics = new AgentMetrics();
     String[] problem = new String[1];
-    Mode mode = kubernetes ? kubernetesMode(self, problem) : standaloneMode(metrics, problem);
+    Mode mode =
+        kubernetes ? kubernetesMode(self, metrics, problem) : standaloneMode(metrics, problem);
     if (mode == null) return fail(problem[0]);
     long bootEpoch;
     try {
@@ -272,7 +273,8 @@ public final class AgentMain implements Callable<Integer> {
    * Config from the API. Only this method names {@link KubernetesMode}, so a standalone agent loads
    * no class of it or of fabric8 (a test holds that).
    */
-  private Mode kubernetesMode(String self, String[] problem) {
+  private Mode kubernetesMode(String self, AgentMetrics metrics, String[] problem)
+      throws InterruptedException {
     String ns = namespace != null ? namespace : System.getenv("POD_NAMESPACE");
     if (ns == null || ns.isBlank()) {
       problem[0] = "--kubernetes needs the release namespace: --namespace or $POD_NAMESPACE";
@@ -289,15 +291,17 @@ public final class AgentMain implements Callable<Integer> {
                   stateDir,
                   vanishedGrace,
                   API_WAIT,
-                  version()));
+                  version()),
+              metrics);
     } catch (java.io.IOException | RuntimeException e) {
       problem[0] = "cannot use the Kubernetes API: " + e.getMessage();
       return null;
     }
+    kube.listen(); // before the warm-up: see KubernetesMode.listen
     return new Mode() {
       @Override
-      public String start(Agent agent, AgentMetrics metrics) throws InterruptedException {
-        kube.start(agent, metrics);
+      public String start(Agent agent, AgentMetrics unused) throws InterruptedException {
+        kube.start(agent);
         return null;
       }
 

@@ -2,6 +2,7 @@ package dev.relais.agent.kube;
 
 import dev.relais.agent.observe.AgentMetrics;
 import dev.relais.agent.runtime.Agent;
+import dev.relais.api.v1alpha1.RouterNodeStateStatus;
 import dev.relais.render.ConfigObjects;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
@@ -31,19 +32,32 @@ public final class KubernetesMode implements AutoCloseable {
   private final KubernetesClient client;
   private final Settings settings;
   private final PersistedConfigs disk;
-  private SecretConfigSource source;
+  private final Clock clock = Clock.systemUTC();
+  private final SecretConfigSource source;
   private NodeStateWriter writer;
+  private volatile Runnable signal = () -> {};
 
-  private KubernetesMode(KubernetesClient client, Settings settings) {
+  private KubernetesMode(KubernetesClient client, Settings settings, AgentMetrics metrics) {
     this.client = client;
     this.settings = settings;
     this.disk = new PersistedConfigs(settings.stateDir(), settings.namespace());
+    this.source =
+        new SecretConfigSource(
+            client,
+            settings.namespace(),
+            settings.node(),
+            disk,
+            settings.vanishedGrace(),
+            clock,
+            metrics,
+            () -> signal.run());
   }
 
   /** Connects (no request is made yet); throws with a one-line reason for the user. */
-  public static KubernetesMode connect(Settings settings) throws IOException {
+  public static KubernetesMode connect(Settings settings, AgentMetrics metrics) throws IOException {
     KubernetesMode mode =
-        new KubernetesMode(KubeClients.connect(settings.kubeconfig().orElse(null)), settings);
+        new KubernetesMode(
+            KubeClients.connect(settings.kubeconfig().orElse(null)), settings, metrics);
     Optional<String> problem = mode.disk.problem();
     if (problem.isPresent()) {
       mode.client.close();
@@ -54,29 +68,27 @@ public final class KubernetesMode implements AutoCloseable {
   }
 
   /** For tests: an existing client (a mock API server's). */
-  static KubernetesMode using(KubernetesClient client, Settings settings) {
-    return new KubernetesMode(client, settings);
+  static KubernetesMode using(KubernetesClient client, Settings settings, AgentMetrics metrics) {
+    return new KubernetesMode(client, settings, metrics);
   }
 
   /**
-   * Serves the agent: the saved configs or the API's (whichever can be read within {@code
-   * initialWait}), then every change; node states follow the agent's reports. Returns after the
-   * first apply.
+   * Reads the saved configs and lists the API's, waiting at most {@code initialWait} for the API.
+   * Before the agent exists, so the JVM's start-up collection (AgentMain's System.gc) comes after
+   * the client's classes are loaded, not a full collection after the cluster started.
    */
-  public void start(Agent agent, AgentMetrics metrics) throws InterruptedException {
+  public void listen() throws InterruptedException {
+    source.listen(settings.initialWait());
+    // The writer's serialization, loaded now for the same reason.
+    client.getKubernetesSerialization().asJson(new RouterNodeStateStatus());
+  }
+
+  /**
+   * Serves the agent what {@link #listen} found, then every change; node states follow the agent's
+   * reports. Returns after the first apply.
+   */
+  public void start(Agent agent) throws InterruptedException {
     agent.readyWithoutClusters(true);
-    Clock clock = Clock.systemUTC();
-    Runnable[] signal = {() -> {}};
-    source =
-        new SecretConfigSource(
-            client,
-            settings.namespace(),
-            settings.node(),
-            disk,
-            settings.vanishedGrace(),
-            clock,
-            metrics,
-            () -> signal[0].run());
     writer =
         new NodeStateWriter(
             client,
@@ -88,15 +100,15 @@ public final class KubernetesMode implements AutoCloseable {
                 settings.agentVersion(), List.of(ConfigObjects.DOCUMENT_VERSION)),
             clock,
             new SplittableRandom());
-    signal[0] = writer::signal;
+    signal = writer::signal;
     agent.addReportListener(writer::signal);
-    source.start(agent::apply, settings.initialWait());
+    source.serve(agent::apply);
     writer.signal();
   }
 
   /** Stops watching configs: before the agent's handoff, so no config change races it. */
   public void stopWatching() {
-    if (source != null) source.close();
+    source.close();
   }
 
   /** Writes the last node states (after the handoff), at most for {@code limit}, and closes. */

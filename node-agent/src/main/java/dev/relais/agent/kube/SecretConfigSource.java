@@ -54,6 +54,9 @@ final class SecretConfigSource implements AutoCloseable {
   private ScheduledFuture<?> expiry;
   private volatile Map<String, ServedClusters.ConfigStatus> status = Map.of();
   private volatile boolean closed;
+  // Set on a failed list or watch, cleared by the next event: one WARN per outage.
+  private final java.util.concurrent.atomic.AtomicBoolean unreachable =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   SecretConfigSource(
       KubernetesClient client,
@@ -76,13 +79,11 @@ final class SecretConfigSource implements AutoCloseable {
   }
 
   /**
-   * Starts serving: the saved configs, then the API's copies as soon as they are listed (at most
-   * {@code initialWait} is spent waiting for that list before the first apply, so a restart with
-   * the API down starts from what it saved). Returns once the first apply is done; later changes
-   * are applied as they come.
+   * Starts listening: the saved configs, then the API's copies as soon as they are listed, waiting
+   * at most {@code initialWait} for that list (so a restart with the API down starts from what it
+   * saved). Nothing is applied before {@link #serve}.
    */
-  void start(ConfigStore.Applier applier, Duration initialWait) throws InterruptedException {
-    this.applier = applier;
+  void listen(Duration initialWait) throws InterruptedException {
     List<ServedClusters.Version> saved = disk.load();
     CompletableFuture<Void> restored = new CompletableFuture<>();
     thread.execute(
@@ -102,7 +103,15 @@ final class SecretConfigSource implements AutoCloseable {
     // on a failed first list, and the agent must pick the API up whenever it comes.
     informer.exceptionHandler(
         (started, t) -> {
-          LOG.debug("node={} config watch: {}; retrying", node, t.toString());
+          if (unreachable.compareAndSet(false, true)) {
+            LOG.warn(
+                "node={} cannot list or watch its configs ({}); the configs in force stay,"
+                    + " retrying",
+                node,
+                t.toString());
+          } else {
+            LOG.debug("node={} config watch: {}; retrying", node, t.toString());
+          }
           return true;
         });
     CompletableFuture<Void> listed = informer.start().toCompletableFuture();
@@ -119,9 +128,17 @@ final class SecretConfigSource implements AutoCloseable {
           disk.directory());
     }
     restored.join();
+  }
+
+  /**
+   * Applies what {@link #listen} has (the API's copies if it listed them, else the saved ones)
+   * through {@code applier}, and every change after; returns after the first apply.
+   */
+  void serve(ConfigStore.Applier applier) throws InterruptedException {
     CompletableFuture<Void> first = new CompletableFuture<>();
     thread.execute(
         () -> {
+          this.applier = applier;
           applyNow();
           first.complete(null);
         });
@@ -141,18 +158,21 @@ final class SecretConfigSource implements AutoCloseable {
   private final class Events implements ResourceEventHandler<Secret> {
     @Override
     public void onAdd(Secret s) {
+      unreachable.set(false);
       RenderedSecret r = RenderedSecret.of(s);
       thread.execute(() -> seen(r));
     }
 
     @Override
     public void onUpdate(Secret old, Secret s) {
+      unreachable.set(false);
       RenderedSecret r = RenderedSecret.of(s);
       thread.execute(() -> seen(r));
     }
 
     @Override
     public void onDelete(Secret s, boolean finalStateUnknown) {
+      unreachable.set(false);
       RenderedSecret r = RenderedSecret.of(s);
       thread.execute(() -> left(r));
     }
@@ -280,7 +300,7 @@ final class SecretConfigSource implements AutoCloseable {
 
   private void applyNow() {
     applyQueued = false;
-    if (closed) return;
+    if (closed || applier == null) return; // before serve(): it applies the state then
     List<ServedClusters.Version> wanted = served.wanted();
     if (!wanted.equals(inForce)) {
       try {

@@ -113,8 +113,10 @@ class KubernetesModeIT {
                 tmp.resolve(node),
                 Duration.ofHours(24),
                 initialWait,
-                "test"));
-    mode.start(agent, metrics);
+                "test"),
+            metrics);
+    mode.listen();
+    mode.start(agent);
     Running r = new Running(agent, net, mode, loop);
     running.put(node, r);
     return r;

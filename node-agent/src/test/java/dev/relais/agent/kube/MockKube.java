@@ -47,6 +47,11 @@ final class MockKube implements AutoCloseable {
   private final List<String> writes = java.util.Collections.synchronizedList(new ArrayList<>());
 
   MockKube() {
+    this(null, 0);
+  }
+
+  /** Listening on {@code address}:{@code port} (a benchmark's agents in other namespaces). */
+  MockKube(java.net.InetAddress address, int port) {
     KubernetesCrudDispatcher dispatcher =
         new KubernetesCrudDispatcher(List.of()) {
           @Override
@@ -64,7 +69,8 @@ final class MockKube implements AutoCloseable {
             new HashMap<>(),
             dispatcher,
             false);
-    server.init();
+    if (address == null) server.init();
+    else server.init(address, port);
     admin = server.createClient();
     crd("routernodestates.relais.dev-v1.yml");
   }
@@ -103,18 +109,22 @@ final class MockKube implements AutoCloseable {
   static Secret rendered(String manifests) {
     try {
       Manifests m = Manifests.parse(manifests);
-      var cluster = m.routerClusters().getFirst();
-      var ok =
-          (AgentConfigRenderer.Rendered.Ok)
-              AgentConfigRenderer.render(cluster, m.secrets().getFirst());
-      return rendered(
-          cluster.getMetadata().getNamespace(),
-          cluster.getMetadata().getName(),
-          AgentConfigs.toYaml(ok.config()),
-          cluster.getSpec().nodes.stream().map(n -> n.name).toList());
+      return rendered(m.routerClusters().getFirst(), m.secrets().getFirst());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  static Secret rendered(
+      dev.relais.api.v1alpha1.RouterCluster cluster, io.fabric8.kubernetes.api.model.Secret auth) {
+    if (cluster.getMetadata().getNamespace() == null) cluster.getMetadata().setNamespace("default");
+    auth.getMetadata().setNamespace(cluster.getMetadata().getNamespace());
+    var ok = (AgentConfigRenderer.Rendered.Ok) AgentConfigRenderer.render(cluster, auth);
+    return rendered(
+        cluster.getMetadata().getNamespace(),
+        cluster.getMetadata().getName(),
+        AgentConfigs.toYaml(ok.config()),
+        cluster.getSpec().nodes.stream().map(n -> n.name).toList());
   }
 
   static Secret rendered(String ns, String name, String document, List<String> nodes) {
