@@ -1,17 +1,12 @@
 package dev.relais.lab.api;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
-import java.util.HashMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -28,10 +23,6 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "The lab's embedded Kubernetes API (in memory, plain HTTP, no authentication).")
 public final class LabApiMain implements Callable<Integer> {
-  // The mock logs every request through java.util.logging; a strong reference keeps the level.
-  private static final java.util.logging.Logger QUIET =
-      java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
-
   @Option(
       names = "--listen",
       defaultValue = "127.0.0.1:6443",
@@ -52,7 +43,6 @@ public final class LabApiMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    QUIET.setLevel(java.util.logging.Level.WARNING);
     int colon = listen.lastIndexOf(':');
     if (colon <= 0) {
       System.err.println("relais-lab-api: --listen needs ADDRESS:PORT, not " + listen);
@@ -60,17 +50,9 @@ public final class LabApiMain implements Callable<Integer> {
     }
     InetAddress address = InetAddress.ofLiteral(listen.substring(0, colon));
     int port = Integer.parseInt(listen.substring(colon + 1));
-    ObjectMapper json = new ObjectMapper();
-    KubernetesMockServer api =
-        new KubernetesMockServer(
-            new Context(json),
-            new MockWebServer(),
-            new HashMap<>(),
-            new KubectlDispatcher(json, Clock.systemUTC()),
-            false);
-    api.init(address, port);
+    KubernetesMockServer api = LabApi.start(address, port);
     String url = server != null ? server : "http://" + listen;
-    if (kubeconfig != null) write(kubeconfig, kubeconfigFor(url));
+    if (kubeconfig != null) write(kubeconfig, LabApi.kubeconfig(url));
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -86,28 +68,6 @@ public final class LabApiMain implements Callable<Integer> {
             + (kubeconfig != null ? " (kubeconfig " + kubeconfig + ")" : ""));
     stop.await();
     return 0;
-  }
-
-  static String kubeconfigFor(String url) {
-    return """
-        apiVersion: v1
-        kind: Config
-        clusters:
-          - name: relais-lab
-            cluster:
-              server: %s
-        users:
-          - name: relais-lab
-            user: {}
-        contexts:
-          - name: relais-lab
-            context:
-              cluster: relais-lab
-              user: relais-lab
-              namespace: default
-        current-context: relais-lab
-        """
-        .formatted(url);
   }
 
   /** Atomically, readable by its owner only (a kubeconfig is a credential elsewhere). */
