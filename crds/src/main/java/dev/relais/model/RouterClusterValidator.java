@@ -79,6 +79,8 @@ public final class RouterClusterValidator {
     duplicateKeys("spec.nodes", nodes.stream().map(n -> n.name).toList());
     for (int i = 0; i < groups.size(); i++) group("spec.vipGroups[" + i + "]", groups.get(i));
     duplicateKeys("spec.vipGroups", groups.stream().map(g -> g.name).toList());
+    wireIds("spec.nodes", nodes.stream().map(n -> n.name).toList());
+    wireIds("spec.vipGroups", groups.stream().map(g -> g.name).toList());
     auth(spec);
     heartbeat(spec.heartbeat);
     range("spec.failback.delayMs", spec.failback.delayMs, 0, 86400000);
@@ -305,6 +307,23 @@ public final class RouterClusterValidator {
       if (name != null && !seen.add(name)) {
         add(path + "[" + i + "]", "Duplicate value: {\"name\":\"" + name + "\"}");
       }
+    }
+  }
+
+  /**
+   * Names travel as 32-bit ids ({@link WireIds}); two of one kind with the same id would be one
+   * node or group to every agent, whose codec refuses such a config. No CEL twin: CEL has no
+   * SHA-256, so an API server admits the spec and the operator reports it (odds about 10⁻⁷ for the
+   * largest spec, but names are chosen by people and tools, not at random).
+   */
+  private void wireIds(String path, List<String> names) {
+    for (WireIds.Collision c : WireIds.collisions(names)) {
+      add(
+          path + "[" + c.second() + "].name",
+          String.format(
+              "%s shares its wire id (0x%08x, the first 4 bytes of the name's SHA-256) with %s[%d]"
+                  + " (%s): agents could not tell the two apart; rename one",
+              names.get(c.second()), c.id(), path, c.first(), names.get(c.first())));
     }
   }
 
