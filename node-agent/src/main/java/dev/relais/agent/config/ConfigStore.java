@@ -30,11 +30,12 @@ import org.slf4j.LoggerFactory;
  * <p>How changes are seen: the file's name cannot be matched in watch events, because a Kubernetes
  * Secret or ConfigMap volume replaces it by renaming a {@code ..data} symlink in the directory
  * ({@code cfg.yaml -> ..data/cfg.yaml} itself never changes), and editors rename a temporary file
- * over it. So any event in the directory, and a poll every second (for missed events, an
- * unwatchable directory, or one that does not exist yet), re-reads the file through its symlinks
- * and compares a hash of the bytes with the last content acted on: it is content, not events, that
- * decides. A new content is acted on only when a read {@link #SETTLE} later finds it unchanged, so
- * a non-atomic write ({@code sed ... > cfg.yaml} truncates, then writes) is not taken half-done.
+ * over it. So any event in the directory, and a poll (for missed events, an unwatchable directory,
+ * one that does not exist yet, or a symlink's target elsewhere), re-reads the file through its
+ * symlinks and compares a hash of the bytes with the last content acted on: it is content, not
+ * events, that decides. A new content is acted on only when a read {@link #SETTLE} later finds it
+ * unchanged, so a non-atomic write ({@code sed ... > cfg.yaml} truncates, then writes) is not taken
+ * half-done.
  *
  * <p>Thread confinement: {@link #initial} and {@link #initialApplied} run on the caller's thread
  * before {@link #watch}; after it every check runs on the one "relais-config" thread.
@@ -42,6 +43,13 @@ import org.slf4j.LoggerFactory;
 public final class ConfigStore implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ConfigStore.class);
   static final Duration POLL = Duration.ofSeconds(1);
+
+  /**
+   * The poll while the directory is watched and the file is no symlink, so events see every change
+   * and the poll only guards against a lost one: each poll reads and hashes the file, which was a
+   * tenth of an idle agent's CPU at a 1 s keepalive (docs/benchmarks.md, "Idle cost").
+   */
+  static final Duration WATCHED_POLL = Duration.ofSeconds(10);
 
   /** Longer than a shell redirect or a copy takes between truncating and finishing the file. */
   static final Duration SETTLE = Duration.ofMillis(250);
@@ -58,6 +66,7 @@ public final class ConfigStore implements AutoCloseable {
   private final AgentMetrics metrics;
   private final LongSupplier nanoClock;
   private final long pollNanos;
+  private final long watchedPollNanos;
   private final long settleNanos;
   private final boolean watchDirectory;
 
@@ -76,7 +85,7 @@ public final class ConfigStore implements AutoCloseable {
   private volatile boolean closed;
 
   public ConfigStore(Path file, Path stateDir, String namespace, AgentMetrics metrics) {
-    this(file, stateDir, namespace, metrics, System::nanoTime, POLL, SETTLE, true);
+    this(file, stateDir, namespace, metrics, System::nanoTime, POLL, WATCHED_POLL, SETTLE, true);
   }
 
   /** With the clock, the intervals and whether to watch the directory (else poll only). */
@@ -89,12 +98,27 @@ public final class ConfigStore implements AutoCloseable {
       Duration poll,
       Duration settle,
       boolean watchDirectory) {
+    this(file, stateDir, namespace, metrics, nanoClock, poll, poll, settle, watchDirectory);
+  }
+
+  /** As above, polling every {@code watchedPoll} while events cover the file. */
+  ConfigStore(
+      Path file,
+      Path stateDir,
+      String namespace,
+      AgentMetrics metrics,
+      LongSupplier nanoClock,
+      Duration poll,
+      Duration watchedPoll,
+      Duration settle,
+      boolean watchDirectory) {
     this.file = file.toAbsolutePath();
     this.lastGood = new LastGood(stateDir);
     this.namespace = namespace;
     this.metrics = metrics;
     this.nanoClock = nanoClock;
     this.pollNanos = poll.toNanos();
+    this.watchedPollNanos = watchedPoll.toNanos();
     this.settleNanos = settle.toNanos();
     this.watchDirectory = watchDirectory;
   }
@@ -198,7 +222,7 @@ public final class ConfigStore implements AutoCloseable {
 
   private void run() {
     // A change since initial() is found by the first poll; events cover what follows watch().
-    long due = nanoClock.getAsLong() + pollNanos;
+    long due = nanoClock.getAsLong() + pollNanos();
     while (!closed) {
       try {
         long waitNanos = due - nanoClock.getAsLong();
@@ -209,7 +233,7 @@ public final class ConfigStore implements AutoCloseable {
       } catch (RuntimeException e) {
         // A bug, not a bad file (those are values): say so, and keep watching.
         LOG.error("config watch of {} failed; still watching", file, e);
-        due = nanoClock.getAsLong() + pollNanos;
+        due = nanoClock.getAsLong() + pollNanos();
       }
     }
   }
@@ -237,7 +261,7 @@ public final class ConfigStore implements AutoCloseable {
     String fingerprint = snapshot.fingerprint();
     if (fingerprint.equals(handled)) {
       pending = null;
-      return nowNanos + pollNanos;
+      return nowNanos + pollNanos();
     }
     if (!fingerprint.equals(pending)) {
       pending = fingerprint;
@@ -249,7 +273,16 @@ public final class ConfigStore implements AutoCloseable {
     pending = null;
     handled = fingerprint;
     act(snapshot);
-    return nowNanos + pollNanos;
+    return nowNanos + pollNanos();
+  }
+
+  /**
+   * The slow poll only while directory events see every change: the directory is watched and the
+   * file is no symlink (an edit of a symlink's target in another directory sends no event here).
+   */
+  private long pollNanos() {
+    boolean covered = directoryKey != null && directoryKey.isValid() && !Files.isSymbolicLink(file);
+    return covered ? watchedPollNanos : pollNanos;
   }
 
   private void act(ConfigFile.Snapshot snapshot) {
