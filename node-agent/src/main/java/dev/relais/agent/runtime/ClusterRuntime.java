@@ -421,12 +421,24 @@ final class ClusterRuntime {
     peerMetrics.sent(hb, now());
   }
 
+  /**
+   * Keeps the one timer at the machine's next deadline, later as well as earlier: on a backup each
+   * heartbeat of the owner moves its deadline later, and a timer left at the old one woke the loop
+   * for nothing (cancelling and re-adding a scheduled task costs far less than a wakeup).
+   */
   private void schedule() {
     long next = machine.nextDeadlineNanos();
-    if (next == Long.MAX_VALUE || (tick != null && next >= tickAtNanos)) {
+    if (tick != null && next == tickAtNanos) {
       return;
     }
-    if (tick != null) tick.cancel(false);
+    if (tick != null) {
+      tick.cancel(false);
+      tick = null;
+      tickAtNanos = Long.MAX_VALUE;
+    }
+    if (next == Long.MAX_VALUE) {
+      return;
+    }
     tickAtNanos = next;
     long delay = Math.max(0, next - now());
     tick = loop.schedule(() -> guarded(this::onTick), delay, TimeUnit.NANOSECONDS);
