@@ -144,15 +144,14 @@ kc() {
   fi
 }
 # Shows a command and its output, indented, as the tutorial does.
+# Everything shown is also kept in $work/shown.log (printed when a step fails, even with --quiet).
 show() {
-  [ "$quiet" = 1 ] && return 0
-  echo "    \$ $*"
-  "$@" 2>&1 | sed 's/^/      /' || true
+  { echo "    \$ $*"; "$@" 2>&1 | sed 's/^/      /' || true; } | tee -a "$work/shown.log" |
+    { if [ "$quiet" = 1 ]; then cat >/dev/null; else cat; fi; }
 }
 show_kc() {
-  [ "$quiet" = 1 ] && return 0
-  echo "    \$ kubectl $*"
-  kc "$@" 2>&1 | sed 's/^/      /' || true
+  { echo "    \$ kubectl $*"; kc "$@" 2>&1 | sed 's/^/      /' || true; } | tee -a "$work/shown.log" |
+    { if [ "$quiet" = 1 ]; then cat >/dev/null; else cat; fi; }
 }
 # After each step: the status the operator aggregated and the latest events on the cluster.
 show_status() {
@@ -191,6 +190,23 @@ holders() {
   local out="" node
   for node in maitre esclave; do [ -n "$(vip_label "$node")" ] && out="$out $node"; done
   echo "${out# }"
+}
+
+# What failed steps leave to read: what was shown, and the end of every process's log.
+diagnose() {
+  local name
+  [ -f "$work/shown.log" ] && { echo "--- kubectl and ip output (last 40 lines)"; tail -40 "$work/shown.log"; }
+  for name in api operator agent-maitre agent-esclave; do
+    [ -f "$work/$name.log" ] && { echo "--- $name.log (last 15 lines)"; tail -15 "$work/$name.log"; }
+  done
+}
+# A step the rest depends on: when it did not happen, the run stops here.
+required() {
+  if [ "$failures" -gt 0 ]; then
+    echo "tutorial FAILED at step $1: the steps after it need it"
+    diagnose
+    exit 1
+  fi
 }
 
 # check STEP EXPECTED SEEN [key=value...]: the verdict, and the RESULT line.
@@ -345,6 +361,7 @@ show_kc get secrets -n "$RELEASE" -l relais.dev/component=agent-config
 check apply "config Secret rendered in $RELEASE" \
   "$([ "$(rendered)" -ge 1 ] && echo "config Secret rendered in $RELEASE" || echo "nothing rendered")" \
   "converge_ms=${conv:-na}"
+required apply
 
 # ---- 3. the agents ----
 say
@@ -357,6 +374,7 @@ states() { kc get routernodestates -n "$RELEASE" -o name 2>/dev/null | grep -c .
 conv=$(converge_when '[ "$(states)" -ge 2 ]' 60 "$t0")
 show_kc get routernodestates -n "$RELEASE"
 check agents "2 RouterNodeStates" "$(states) RouterNodeStates" "converge_ms=${conv:-na}"
+required agents
 
 # ---- 4. as the tutorial shows it ----
 say
@@ -377,6 +395,7 @@ check start "VIP $VIP on maitre as enp0s3:0, rtc ACTIVE maitre READY True" \
   "VIP $VIP on $(holders | sed 's/ /+/;s/^$/nobody/') as $(vip_label maitre), rtc ACTIVE $(active) READY $(ready)" \
   "converge_ms=${conv:-na}"
 show_status
+required start
 
 show ip -n "${NS[client]}" route
 check route "default via $VIP" "$(ip -n "${NS[client]}" route show default | awk '{ print $1, $2, $3 }')"
@@ -513,9 +532,7 @@ say
 if [ "$failures" -eq 0 ]; then
   say "tutorial passed: every step as the tutorial tells it, seen by the routers and by kubectl"
 else
-  say "tutorial FAILED: $failures step(s) differ (KEEP_LOGS=1 keeps the logs)"
-  for name in agent-maitre agent-esclave operator; do
-    [ -f "$work/$name.log" ] && { echo "--- $name.log (last 15 lines)"; tail -15 "$work/$name.log"; }
-  done
+  echo "tutorial FAILED: $failures step(s) differ (KEEP_LOGS=1 keeps the logs)"
+  diagnose
   exit 1
 fi
