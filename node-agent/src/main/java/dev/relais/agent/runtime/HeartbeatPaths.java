@@ -13,14 +13,21 @@ import java.net.NetworkInterface;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The sockets of one cluster and where each path's heartbeats go. Unicast: one socket per own
- * address (path i), sending to every peer's address i (heartbeat's ucast). Broadcast: one socket,
- * path i goes to interface i's broadcast address (bcast). Multicast: one socket joined on every
- * interface, every path to the group (mcast).
+ * address (path i), sending to every peer's address i (heartbeat's ucast), and beside it one socket
+ * per peer connected to that peer's address i, which the kernel gives that peer's datagrams and no
+ * one else's, so a flood from other hosts fills another queue than the peers' heartbeats.
+ * Broadcast: one socket, path i goes to interface i's broadcast address (bcast). Multicast: one
+ * socket joined on every interface receives, and path i is sent from a socket of its own that
+ * leaves by interface i ({@code IP_MULTICAST_IF}), so each path keeps to its link (mcast).
  */
 final class HeartbeatPaths implements PathSender {
+  private static final Logger LOG = LoggerFactory.getLogger(HeartbeatPaths.class);
+
   /** Opens the paths of a cluster for a node; the receiver runs on the event loop. */
   @FunctionalInterface
   interface Opener {
@@ -64,14 +71,12 @@ final class HeartbeatPaths implements PathSender {
               to.add(new InetSocketAddress(peer.addresses().get(path), port));
             }
           }
+          TransportConfig binding =
+              new TransportConfig(
+                  port, Optional.of(own.get(path)), false, Optional.empty(), List.of(), 1);
           SharedSockets.Lease socket;
           try {
-            socket =
-                shared.acquire(
-                    new TransportConfig(
-                        port, Optional.of(own.get(path)), false, Optional.empty(), List.of(), 1),
-                    cluster,
-                    receiver);
+            socket = shared.acquire(binding, cluster, receiver);
           } catch (IOException | RuntimeException e) {
             throw new IOException(
                 "node "
@@ -88,6 +93,22 @@ final class HeartbeatPaths implements PathSender {
           sockets.add(socket);
           socketOfPath.add(socket.socket());
           destinations.add(to);
+          for (InetSocketAddress peer : to) {
+            TransportConfig lane = binding.connectedTo(peer);
+            try {
+              sockets.add(shared.acquire(lane, cluster, receiver));
+            } catch (IOException | RuntimeException e) {
+              // Only a priority lane: the unconnected socket still hears this peer.
+              LOG.warn(
+                  "cluster={} node={} path {}: no socket of its own for peer {} ({}); its"
+                      + " heartbeats share the path's socket",
+                  cluster,
+                  self,
+                  path,
+                  peer,
+                  e.getMessage());
+            }
+          }
         }
       } else {
         boolean multicast = model.timing().transport() == Transport.Multicast;
@@ -104,14 +125,20 @@ final class HeartbeatPaths implements PathSender {
                 receiver);
         sockets.add(socket);
         for (String ifName : model.timing().interfaces()) {
-          socketOfPath.add(socket.socket());
-          destinations.add(
-              List.of(
-                  new InetSocketAddress(
-                      multicast
-                          ? model.timing().multicastGroup().orElseThrow()
-                          : broadcastOf(ifName),
-                      port)));
+          if (multicast) {
+            InetAddress group = model.timing().multicastGroup().orElseThrow();
+            SharedSockets.Lease sender =
+                shared.acquire(
+                    multicastSender(group, ifName, model.timing().multicastTtl()),
+                    cluster,
+                    receiver);
+            sockets.add(sender);
+            socketOfPath.add(sender.socket());
+            destinations.add(List.of(new InetSocketAddress(group, port)));
+          } else {
+            socketOfPath.add(socket.socket());
+            destinations.add(List.of(new InetSocketAddress(broadcastOf(ifName), port)));
+          }
         }
       }
     } catch (IOException | RuntimeException e) {
@@ -119,7 +146,26 @@ final class HeartbeatPaths implements PathSender {
       throw new IOException(
           "cannot open heartbeat sockets on UDP port " + port + ": " + e.getMessage(), e);
     }
+    PathMtu.warnIfTooSmall(model, self);
     return new HeartbeatPaths(sockets, socketOfPath, destinations);
+  }
+
+  /**
+   * A send-only socket for one multicast path: an ephemeral port, no group joined (the receiving
+   * socket joins), {@code IP_MULTICAST_IF} set to the path's interface. Sockets bound to the
+   * group's port would each get a copy of every datagram, since Linux delivers multicast to all of
+   * them.
+   */
+  static TransportConfig multicastSender(InetAddress group, String ifName, int ttl) {
+    return new TransportConfig(
+        0,
+        Optional.empty(),
+        false,
+        Optional.of(group),
+        List.of(),
+        ttl,
+        Optional.empty(),
+        Optional.of(ifName));
   }
 
   private static InetAddress broadcastOf(String ifName) throws IOException {

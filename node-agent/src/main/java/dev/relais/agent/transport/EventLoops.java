@@ -1,5 +1,6 @@
 package dev.relais.agent.transport;
 
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -8,6 +9,7 @@ import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
@@ -27,5 +29,14 @@ public final class EventLoops {
 
   static Class<? extends DatagramChannel> datagramChannel() {
     return epoll() ? EpollDatagramChannel.class : NioDatagramChannel.class;
+  }
+
+  /**
+   * A datagram channel of one address family. Multicast options follow the socket's family, so a
+   * socket that sends to an IPv4 group through {@code IP_MULTICAST_IF} must be an IPv4 socket (a
+   * dual-stack one sets the IPv6 option, which an interface without IPv6 refuses).
+   */
+  static ChannelFactory<DatagramChannel> datagramChannel(SocketProtocolFamily family) {
+    return epoll() ? () -> new EpollDatagramChannel(family) : () -> new NioDatagramChannel(family);
   }
 }

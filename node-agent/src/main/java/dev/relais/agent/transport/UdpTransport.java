@@ -11,6 +11,8 @@ import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.SocketProtocolFamily;
+import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
@@ -49,48 +51,61 @@ public final class UdpTransport implements AutoCloseable {
   public static UdpTransport bind(EventLoopGroup loop, TransportConfig config, Receiver receiver)
       throws InterruptedException, SocketException {
     byte[] scratch = new byte[RECEIVE_BUFFER_BYTES];
-    Bootstrap b =
-        new Bootstrap()
-            .group(loop)
-            .channel(EventLoops.datagramChannel())
-            .option(ChannelOption.IP_TOS, TransportConfig.TOS_CS6)
-            .option(ChannelOption.SO_REUSEADDR, true)
-            .option(ChannelOption.SO_BROADCAST, config.broadcast())
-            .option(
-                ChannelOption.RECVBUF_ALLOCATOR,
-                new FixedRecvByteBufAllocator(RECEIVE_BUFFER_BYTES))
-            .handler(
-                new SimpleChannelInboundHandler<DatagramPacket>() {
-                  @Override
-                  protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-                    ByteBuf content = packet.content();
-                    int length = Math.min(content.readableBytes(), scratch.length);
-                    content.getBytes(content.readerIndex(), scratch, 0, length);
-                    receiver.onDatagram(scratch, length, packet.sender());
-                  }
+    Bootstrap b = new Bootstrap().group(loop);
+    if (config.sendInterface().isPresent() && config.multicastGroup().isPresent()) {
+      b.channelFactory(
+          EventLoops.datagramChannel(
+              config.multicastGroup().get() instanceof Inet4Address
+                  ? SocketProtocolFamily.INET
+                  : SocketProtocolFamily.INET6));
+    } else {
+      b.channel(EventLoops.datagramChannel());
+    }
+    b.option(ChannelOption.IP_TOS, TransportConfig.TOS_CS6)
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .option(ChannelOption.SO_BROADCAST, config.broadcast())
+        .option(
+            ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECEIVE_BUFFER_BYTES))
+        .handler(
+            new SimpleChannelInboundHandler<DatagramPacket>() {
+              @Override
+              protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+                ByteBuf content = packet.content();
+                int length = Math.min(content.readableBytes(), scratch.length);
+                content.getBytes(content.readerIndex(), scratch, 0, length);
+                receiver.onDatagram(scratch, length, packet.sender());
+              }
 
-                  @Override
-                  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                    // ICMP errors and sends racing a close: a lost heartbeat, never fatal.
-                    LOG.debug("heartbeat socket: {}", cause.toString());
-                  }
-                });
+              @Override
+              public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                // ICMP errors and sends racing a close: a lost heartbeat, never fatal.
+                LOG.debug("heartbeat socket: {}", cause.toString());
+              }
+            });
     if (config.multicastGroup().isPresent()) {
       b.option(ChannelOption.IP_MULTICAST_TTL, config.multicastTtl())
           .option(ChannelOption.IP_MULTICAST_LOOP_DISABLED, true);
+    }
+    if (config.sendInterface().isPresent()) {
+      b.option(ChannelOption.IP_MULTICAST_IF, networkInterface(config.sendInterface().get()));
     }
     InetSocketAddress local =
         config
             .bindAddress()
             .map(a -> new InetSocketAddress(a, config.port()))
             .orElseGet(() -> new InetSocketAddress(config.port()));
-    Channel ch = b.bind(local).sync().channel();
+    Channel ch =
+        config.connectedTo().isPresent()
+            ? b.connect(config.connectedTo().get(), local).sync().channel()
+            : b.bind(local).sync().channel();
     if (config.multicastGroup().isPresent()) {
       for (String ifName : config.multicastInterfaces()) {
-        NetworkInterface nif = NetworkInterface.getByName(ifName);
-        if (nif == null) {
+        NetworkInterface nif;
+        try {
+          nif = networkInterface(ifName);
+        } catch (SocketException e) {
           ch.close();
-          throw new SocketException("multicast interface " + ifName + " does not exist");
+          throw e;
         }
         ((DatagramChannel) ch)
             .joinGroup(new InetSocketAddress(config.multicastGroup().get(), config.port()), nif)
@@ -102,6 +117,14 @@ public final class UdpTransport implements AutoCloseable {
         ch.localAddress(),
         EventLoops.epoll() ? "epoll" : "nio");
     return new UdpTransport(ch);
+  }
+
+  private static NetworkInterface networkInterface(String name) throws SocketException {
+    NetworkInterface nif = NetworkInterface.getByName(name);
+    if (nif == null) {
+      throw new SocketException("multicast interface " + name + " does not exist");
+    }
+    return nif;
   }
 
   /**
