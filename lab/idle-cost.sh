@@ -265,8 +265,10 @@ while [ "$run" -le "$runs" ]; do
         "$work/threads0-$node" "$work/threads1-$node" | sort -t= -k5 -g -r
     fi
   done
-  tcpdump -r "$work/ctl.pcap" -n -e -tt 2>/dev/null | awk -v e="$elapsed_ns" '
+  # Only frames inside the CPU window count (the capture starts and stops outside it).
+  tcpdump -r "$work/ctl.pcap" -n -e -tt 2>/dev/null | awk -v e="$elapsed_ns" -v from="$t0" -v to="$t1" '
     {
+      t = $1 * 1e9; if (t < from + 0 || t > to + 0) next
       match($0, /length [0-9]+:/); len = substr($0, RSTART + 7, RLENGTH - 8) + 0
       kind = "other"
       if ($0 ~ /ethertype ARP/) kind = "arp"; else if ($0 ~ /VRRP/) kind = "vrrp"; else if ($0 ~ /UDP/) kind = "udp"
