@@ -216,6 +216,27 @@ class KubernetesModeIT {
   }
 
   @Test
+  void anApiRefusingNodeStateWritesChangesNothingAndTheStateCatchesUp() throws Exception {
+    publish(secret(1, 50));
+    api.failNodeStateWrites(true);
+
+    Running maitre = agent("maitre");
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> role(maitre).equals(Optional.of(GroupRole.MASTER)));
+    assertThat(maitre.net().installed()).isNotEmpty();
+    assertThat(nodeState("maitre")).isNull();
+    assertThat(api.writes()).anyMatch(w -> w.contains("/routernodestates"));
+
+    api.failNodeStateWrites(false);
+
+    await()
+        .atMost(Duration.ofSeconds(40))
+        .until(() -> state(nodeState("maitre")) == NodeState.Master);
+  }
+
+  @Test
   void aRenderedSecretDeletedByHandMovesNoVip() throws Exception {
     Secret s = secret(1, 50);
     publish(s);

@@ -45,6 +45,13 @@ final class MockKube implements AutoCloseable {
   private final KubernetesClient admin;
   private final List<KubernetesClient> clients = new ArrayList<>();
   private final List<String> writes = java.util.Collections.synchronizedList(new ArrayList<>());
+  private final java.util.concurrent.atomic.AtomicBoolean failNodeStateWrites =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  /** While true, every write of a RouterNodeState answers 503 (an API server in trouble). */
+  void failNodeStateWrites(boolean fail) {
+    failNodeStateWrites.set(fail);
+  }
 
   MockKube() {
     this(null, 0);
@@ -58,6 +65,9 @@ final class MockKube implements AutoCloseable {
           public MockResponse dispatch(RecordedRequest request) {
             if (!"GET".equals(request.getMethod())) {
               writes.add(request.getMethod() + " " + request.getPath().replaceAll("\\?.*", ""));
+              if (failNodeStateWrites.get() && request.getPath().contains("/routernodestates")) {
+                return new MockResponse().setResponseCode(503).setBody("unavailable");
+              }
             }
             return super.dispatch(request);
           }
