@@ -251,7 +251,16 @@ power_on() {
   ip -n "$ns" addr flush dev enp0s3
   ip -n "$ns" addr add "${ADDR[$1]}/24" dev enp0s3
   for link in enp0s3 enp0s8 mgmt0; do ip -n "$ns" link set "$link" up; done
+  [ -z "$user_kubeconfig" ] || start_forwarder "$1"
   start_agent "$1"
+}
+
+# --kubeconfig: the router's end of the path to the real API server (its loopback, port of the
+# kubeconfig's URL, to the control namespace over the router's management link). A process of
+# the router, so a power-off kills it too.
+start_forwarder() {
+  spawn "fwd-$1" "${NS[$1]}" socat TCP-LISTEN:"$api_port",bind=127.0.0.1,fork,reuseaddr \
+    TCP:"${MGMT_CTL[$1]}:$api_port"
 }
 
 # The API cut off from a router: its management traffic dropped both ways (nftables in the
@@ -327,10 +336,9 @@ else
   socat UNIX-LISTEN:"$work/api.sock",fork,mode=600 TCP:"$hostport" >>"$work/fwd.log" 2>&1 &
   PIDS[fwd-host]=$!
   spawn fwd-ctl "${NS[ctl]}" socat TCP-LISTEN:"$port",bind=0.0.0.0,fork,reuseaddr UNIX-CONNECT:"$work/api.sock"
+  api_port=$port
   for node in maitre esclave; do
-    ip -n "${NS[$node]}" link set lo up
-    spawn "fwd-$node" "${NS[$node]}" socat TCP-LISTEN:"$port",bind=127.0.0.1,fork,reuseaddr \
-      TCP:"${MGMT_CTL[$node]}:$port"
+    start_forwarder "$node"
     kc config view --minify --flatten >"$work/$node.kubeconfig"
     chmod 600 "$work/$node.kubeconfig"
   done
@@ -338,7 +346,9 @@ else
   operator_kubeconfig="$user_kubeconfig"
   operator_ns=""
   validate=()
-  kc create namespace "$RELEASE" --dry-run=client -o yaml | kc apply -f - >/dev/null
+  kc get --raw /openapi/v2 >/dev/null 2>&1 || validate=(--validate=false)
+  kc get namespace "$RELEASE" >/dev/null 2>&1 ||
+    kc create namespace "$RELEASE" --dry-run=client -o yaml | kc apply "${validate[@]}" -f - >/dev/null
 fi
 relais_java_args operator "$work/jars/operator"
 if [ -n "$operator_ns" ]; then

@@ -69,6 +69,7 @@ class TutorialLabIT {
       output = Files.readString(log);
       Files.delete(log);
     }
+    assertThat(finished).as("lab finished within 4 minutes\n" + output).isTrue();
     Map<String, Map<String, String>> steps = new LinkedHashMap<>();
     for (String line : output.lines().toList()) {
       Matcher m = RESULT.matcher(line);
