@@ -12,12 +12,15 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads rtnetlink multicast (links, IPv4 and IPv6 addresses) on its own thread, blocking in recv.
  * The receive timeout only lets {@link #close} end the thread; events arrive as the kernel sends
- * them.
+ * them. The timeout is long (each wakeup of an idle agent costs CPU a router shares with its
+ * routing daemons: at 250 ms this thread was the agent's largest fixed cost at rest), so close does
+ * not wait for it: the thread closes the socket itself on its way out (a close from here could let
+ * its next recv read a reused descriptor).
  */
 final class NetlinkMonitor implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(NetlinkMonitor.class);
   private static final int ENOBUFS = 105;
-  private static final Duration WAKE_UP = Duration.ofMillis(250);
+  private static final Duration WAKE_UP = Duration.ofSeconds(5);
   private static final int RECEIVE_BUFFER_BYTES = 1 << 20;
 
   private final NativeSocket socket;
@@ -63,10 +66,18 @@ final class NetlinkMonitor implements AutoCloseable {
   }
 
   private void read(Consumer<ByteBuffer> handler, Runnable overflow) {
+    try {
+      readUntilClosed(handler, overflow);
+    } finally {
+      socket.close();
+    }
+  }
+
+  private void readUntilClosed(Consumer<ByteBuffer> handler, Runnable overflow) {
     while (running) {
       buffer.clear();
       try {
-        if (socket.receive(buffer) < 0) {
+        if (socket.receive(buffer) < 0 || !running) {
           continue;
         }
       } catch (ErrnoException e) {
@@ -98,16 +109,12 @@ final class NetlinkMonitor implements AutoCloseable {
     }
   }
 
+  /** Stops the thread within one receive timeout; it closes the socket. */
   @Override
   public void close() {
     running = false;
-    if (thread != null) {
-      try {
-        thread.join(WAKE_UP.multipliedBy(4).toMillis());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+    if (thread == null) {
+      socket.close();
     }
-    socket.close();
   }
 }
