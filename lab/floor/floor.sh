@@ -54,7 +54,9 @@ lan_up "${prefix}lan" "${NS[maitre]}" "${ADDR[maitre]}" "${NS[esclave]}" "${ADDR
 gcc -O2 -o "$work/floor" "$root/lab/floor/floor.c"
 cp="$(ls "$root"/node-agent/target/lib/*.jar | tr '\n' :)"
 "$JAVA_HOME/bin/javac" -cp "$cp" -d "$work" "$root/lab/floor/Floor.java"
-jvm_opts=$(sed -n 's/.*RELAIS_JVM_OPTS:-\([^}]*\)}.*/\1/p' "$root/bin/relais-agent")
+# The agent's own JVM defaults (bin/lib/jvm-flags.sh), so the bare netty loop runs as the agent does.
+. "$root/bin/lib/jvm-flags.sh"
+jvm_opts=$RELAIS_AGENT_JVM_DEFAULTS
 
 # CPU time (ns) of a process and its children, all threads.
 cpu_ns() {
