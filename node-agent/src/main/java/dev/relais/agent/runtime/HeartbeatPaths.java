@@ -28,6 +28,16 @@ import org.slf4j.LoggerFactory;
 final class HeartbeatPaths implements PathSender {
   private static final Logger LOG = LoggerFactory.getLogger(HeartbeatPaths.class);
 
+  /**
+   * What a unicast path's own socket reads at most, a second. Peers' heartbeats arrive on their
+   * connected sockets; this one gets everyone else's datagrams, and a peer's only while its
+   * connected socket could not open or its new address is not in this node's config yet. 5,000 a
+   * second covers five such peers at the fastest keepalive (1 ms) and bounds a flood from other
+   * hosts to about a tenth of a core (forgeries at 20 µs each). The same for every cluster, since
+   * clusters on one binding share the socket.
+   */
+  static final int STRANGER_READS_PER_SECOND = 5000;
+
   /** Opens the paths of a cluster for a node; the receiver runs on the event loop. */
   @FunctionalInterface
   interface Opener {
@@ -73,7 +83,8 @@ final class HeartbeatPaths implements PathSender {
           }
           TransportConfig binding =
               new TransportConfig(
-                  port, Optional.of(own.get(path)), false, Optional.empty(), List.of(), 1);
+                      port, Optional.of(own.get(path)), false, Optional.empty(), List.of(), 1)
+                  .readingAtMost(STRANGER_READS_PER_SECOND);
           SharedSockets.Lease socket;
           try {
             socket = shared.acquire(binding, cluster, receiver);
@@ -165,7 +176,8 @@ final class HeartbeatPaths implements PathSender {
         List.of(),
         ttl,
         Optional.empty(),
-        Optional.of(ifName));
+        Optional.of(ifName),
+        0);
   }
 
   private static InetAddress broadcastOf(String ifName) throws IOException {

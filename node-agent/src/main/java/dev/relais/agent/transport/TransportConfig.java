@@ -22,12 +22,16 @@ public record TransportConfig(
     List<String> multicastInterfaces,
     int multicastTtl,
     Optional<InetSocketAddress> connectedTo,
-    Optional<String> sendInterface) {
+    Optional<String> sendInterface,
+    int readsPerSecond) {
   /** DSCP CS6 (network control, RFC 4594 §3.1) in the TOS byte: 48 << 2. */
   public static final int TOS_CS6 = 0xC0;
 
   public TransportConfig {
     multicastInterfaces = List.copyOf(multicastInterfaces);
+    if (readsPerSecond < 0) {
+      throw new IllegalArgumentException("readsPerSecond must be 0 (no bound) or more");
+    }
   }
 
   public TransportConfig(
@@ -45,7 +49,8 @@ public record TransportConfig(
         multicastInterfaces,
         multicastTtl,
         Optional.empty(),
-        Optional.empty());
+        Optional.empty(),
+        0);
   }
 
   /** The same binding, connected to {@code peer}: it receives that peer's datagrams only. */
@@ -58,6 +63,21 @@ public record TransportConfig(
         multicastInterfaces,
         multicastTtl,
         Optional.of(peer),
-        sendInterface);
+        sendInterface,
+        0);
+  }
+
+  /** The same binding, read at most {@code perSecond} datagrams a second. */
+  public TransportConfig readingAtMost(int perSecond) {
+    return new TransportConfig(
+        port,
+        bindAddress,
+        broadcast,
+        multicastGroup,
+        multicastInterfaces,
+        multicastTtl,
+        connectedTo,
+        sendInterface,
+        perSecond);
   }
 }

@@ -4,7 +4,9 @@ import dev.relais.agent.protocol.HeartbeatCodec;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
@@ -94,6 +96,17 @@ public final class UdpTransport implements AutoCloseable {
             .bindAddress()
             .map(a -> new InetSocketAddress(a, config.port()))
             .orElseGet(() -> new InetSocketAddress(config.port()));
+    if (config.readsPerSecond() > 0) {
+      ReadBudget budget = new ReadBudget(config.readsPerSecond());
+      ChannelHandler reader = b.config().handler();
+      b.handler(
+          new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel c) {
+              c.pipeline().addLast(budget, reader);
+            }
+          });
+    }
     Channel ch =
         config.connectedTo().isPresent()
             ? b.connect(config.connectedTo().get(), local).sync().channel()
