@@ -58,10 +58,9 @@ class TutorialLabIT {
             .redirectOutput(log.toFile())
             .start();
     String output;
+    boolean finished = false;
     try {
-      assertThat(process.waitFor(240, TimeUnit.SECONDS))
-          .as("lab finished within 4 minutes")
-          .isTrue();
+      finished = process.waitFor(240, TimeUnit.SECONDS);
     } finally {
       // SIGTERM lets the script's trap delete its namespaces and processes even if we give up.
       process.destroy();
