@@ -92,6 +92,11 @@ public final class Fixtures {
       return this;
     }
 
+    public Report configError(String error) {
+      state.getStatus().configError = error;
+      return this;
+    }
+
     public Report revision(String revision) {
       state.getStatus().configRevision = revision;
       return this;

@@ -133,6 +133,12 @@ public final class StatusAggregator {
       switch (n.reason) {
         case "NoAgent" -> degraded.add(spec.name + ": no agent ever reported for this cluster");
         case "Unreachable" -> degraded.add(spec.name + ": reported unreachable by its peers");
+        case "ConfigRefused" ->
+            degraded.add(
+                spec.name
+                    + ": its agent refuses the rendered config ("
+                    + reports.get(spec.name).status().configError
+                    + ") and runs its last good one");
         case "OldRevision" -> {
           oldRevision.add(spec.name);
           degraded.add(
@@ -147,6 +153,15 @@ public final class StatusAggregator {
         }
       }
       NodeStatus before = find(previous.nodes, spec.name);
+      if ("ConfigRefused".equals(n.reason)
+          && (before == null || !"ConfigRefused".equals(before.reason))) {
+        events.add(
+            ClusterEvent.warning(
+                "ConfigRefused",
+                spec.name
+                    + "'s agent refuses the rendered config: "
+                    + reports.get(spec.name).status().configError));
+      }
       if ("NoAgent".equals(n.reason) && (before == null || !"NoAgent".equals(before.reason))) {
         events.add(
             ClusterEvent.warning(
@@ -337,6 +352,7 @@ public final class StatusAggregator {
     boolean unreachable = !reachable(report, all);
     n.reachable = !unreachable;
     if (unreachable) n.reason = "Unreachable";
+    else if (report.status().configError != null) n.reason = "ConfigRefused";
     else if (target != null && !target.equals(n.configRevision)) n.reason = "OldRevision";
     else n.reason = Objects.requireNonNullElse(report.status().reason, n.state.name());
     return n;
@@ -345,7 +361,7 @@ public final class StatusAggregator {
   private static String degradedReason(List<NodeStatus> nodes) {
     return nodes.stream()
         .map(n -> n.reason)
-        .filter(r -> List.of("NoAgent", "Unreachable", "OldRevision").contains(r))
+        .filter(r -> List.of("NoAgent", "Unreachable", "ConfigRefused", "OldRevision").contains(r))
         .findFirst()
         .orElse("NodeFault");
   }

@@ -212,6 +212,24 @@ class StatusAggregatorTest {
   }
 
   @Test
+  void anAgentRefusingTheRenderedConfigDegradesTheClusterWithItsReasonAndWarnsOnce() {
+    String why = "AgentConfig relais.dev/v2 is not one this agent runs: upgrade the agent";
+    var first =
+        aggregate(
+            List.of(
+                report("maitre").at(T0).master("gateway", 1).build(),
+                report("esclave")
+                    .at(T0)
+                    .backup("gateway", 1)
+                    .revision("ffffffffffffffff")
+                    .configError(why)
+                    .build()));
+    assertThat(condition(first.status(), "Degraded").reason).isEqualTo("ConfigRefused");
+    assertThat(condition(first.status(), "Degraded").message).contains("esclave", why);
+    assertThat(first.events()).anySatisfy(e -> assertThat(e.reason()).isEqualTo("ConfigRefused"));
+  }
+
+  @Test
   void noOwnerIsNotReady() {
     var a =
         aggregate(
