@@ -100,6 +100,12 @@ final class ServedClusters {
     if (e.running != null && text.equals(e.running.text())) {
       e.offered = null;
       e.error = null;
+      // The same document under a new revision: the operator re-rendered a deleted Secret with a
+      // new salt. Nothing to apply, but the revision reported must be the one the API now has, or
+      // the cluster stays in RevisionRollout for good.
+      if (!secret.revision().equals(e.running.revision())) {
+        e.running = new Version(e.running.secret(), text, secret.revision(), e.running.loaded());
+      }
       return Seen.UNCHANGED;
     }
     if (text.equals(e.refused)) return Seen.UNCHANGED;

@@ -166,6 +166,9 @@ public final class Agent {
               sameSockets(before.model(), loaded.model())
                   ? null
                   : current.openPaths(loaded.model());
+          // New paths check their MTU as they open; kept ones too, as the heartbeat may have grown.
+          // Here, off the loop: reading interfaces is a system call.
+          if (newPaths == null) PathMtu.warnIfTooSmall(loaded.model(), node);
           LOG.info(
               "cluster={} node={} config generation {} applied{}",
               id,

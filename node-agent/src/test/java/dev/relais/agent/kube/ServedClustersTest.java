@@ -42,6 +42,18 @@ class ServedClustersTest {
   }
 
   @Test
+  void theSameDocumentUnderANewRevisionIsReportedAtThatRevisionWithoutAnApply() {
+    served.seen(secret(document(1, "both"), "r1", false));
+    served.applied();
+
+    // The operator re-rendered a Secret deleted by hand: same document, new salt, new revision.
+    assertThat(served.seen(secret(document(1, "both"), "r2", false))).isEqualTo(Seen.UNCHANGED);
+
+    assertThat(served.status().get("edge/loop"))
+        .isEqualTo(new ServedClusters.ConfigStatus("r2", Optional.empty()));
+  }
+
+  @Test
   void aRefusedDocumentLeavesTheRunningOneAndIsReported() {
     served.seen(secret(document(1, "both"), "r1", false));
     served.applied();
