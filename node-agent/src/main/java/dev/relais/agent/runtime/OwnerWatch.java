@@ -93,7 +93,7 @@ final class OwnerWatch {
   }
 
   /** Forget findings about addresses no longer probed (group released or removed). */
-  void retain(java.util.Set<VirtualIp> probed) {
+  private void retain(java.util.Set<VirtualIp> probed) {
     if (findings.keySet().retainAll(probed)) changed.run();
   }
 

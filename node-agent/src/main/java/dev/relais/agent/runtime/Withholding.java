@@ -52,10 +52,6 @@ final class Withholding {
                     }));
   }
 
-  boolean withholds(String group) {
-    return withheld.containsKey(group);
-  }
-
   Heartbeat filter(Heartbeat hb) {
     if (withheld.isEmpty()) return hb;
     var entries = hb.entries().stream().filter(e -> !withheld.containsKey(e.group())).toList();
