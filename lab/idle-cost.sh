@@ -86,6 +86,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 . "$root/lab/lib/lan.sh"
+. "$root/lab/lib/keepalived.sh"
 lan_up "$lan" "${NS[client]}" "${ADDR[client]}" "${NS[maitre]}" "${ADDR[maitre]}" \
   "${NS[esclave]}" "${ADDR[esclave]}"
 
@@ -158,31 +159,6 @@ start_relais() { # node
   fi
   start "$node" "$JAVA_HOME/bin/java" "${extra[@]}" "${RELAIS_JAVA_ARGS[@]}" --config "$work/config/cluster.yaml" \
     --node "$node" --state-dir "$work/state-$node" --metrics-address 127.0.0.1:9694
-}
-
-keepalived_conf() { # node, priority, peer, advert_int seconds
-  cat <<EOF
-global_defs {
-  router_id $1
-  vrrp_version 3
-  script_user root
-  enable_script_security
-}
-vrrp_instance gateway {
-  state BACKUP
-  interface enp0s3
-  virtual_router_id 51
-  priority $2
-  advert_int $4
-  unicast_src_ip ${ADDR[$1]}
-  unicast_peer {
-    $3
-  }
-  virtual_ipaddress {
-    192.168.200.10/24 dev enp0s3 label enp0s3:0
-  }
-}
-EOF
 }
 
 start_keepalived() { # node

@@ -49,6 +49,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 . "$root/lab/lib/lan.sh"
+. "$root/lab/lib/keepalived.sh"
 lan_up "${prefix}lan" "${NS[maitre]}" "${ADDR[maitre]}" "${NS[esclave]}" "${ADDR[esclave]}"
 
 gcc -O2 -o "$work/floor" "$root/lab/floor/floor.c"
@@ -87,31 +88,6 @@ measure() { # impl, period, maitre pid, esclave pid
   wait "$pm" "$pe" 2>/dev/null || true
   awk -v i="$impl" -v p="$period" -v m=$((m1 - m0)) -v e=$((e1 - e0)) \
     -v r="$rss" 'BEGIN { printf "FLOOR impl=%s period_us=%s owner_cpu_pct=%.2f backup_cpu_pct=%.2f owner_rss_mb=%s\n", i, p, m / 2e8, e / 2e8, r }'
-}
-
-keepalived_conf() { # node, priority, peer, advert_int seconds
-  cat <<EOF
-global_defs {
-  router_id $1
-  vrrp_version 3
-  script_user root
-  enable_script_security
-}
-vrrp_instance gateway {
-  state BACKUP
-  interface enp0s3
-  virtual_router_id 51
-  priority $2
-  advert_int $4
-  unicast_src_ip ${ADDR[$1]}
-  unicast_peer {
-    $3
-  }
-  virtual_ipaddress {
-    192.168.200.10/24 dev enp0s3 label enp0s3:0
-  }
-}
-EOF
 }
 
 run_c() {
