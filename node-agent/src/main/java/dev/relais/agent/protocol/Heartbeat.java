@@ -73,6 +73,15 @@ public record Heartbeat(
 
   /** The same heartbeat with other group entries (the runtime withholds unannounced claims). */
   public Heartbeat withEntries(List<GroupEntry> newEntries) {
+    return copy(newEntries, wireVersion);
+  }
+
+  /** The same heartbeat, to be sent in wire version {@code version}. */
+  public Heartbeat inVersion(int version) {
+    return copy(entries, version);
+  }
+
+  private Heartbeat copy(List<GroupEntry> newEntries, int version) {
     return new Heartbeat(
         sender,
         bootEpoch,
@@ -85,24 +94,6 @@ public record Heartbeat(
         keepaliveMillis,
         deadTimeMillis,
         newEntries,
-        echoes,
-        wireVersion);
-  }
-
-  /** The same heartbeat, to be sent in wire version {@code version}. */
-  public Heartbeat inVersion(int version) {
-    return new Heartbeat(
-        sender,
-        bootEpoch,
-        sequence,
-        configGeneration,
-        path,
-        status,
-        priority,
-        pingReach,
-        keepaliveMillis,
-        deadTimeMillis,
-        entries,
         echoes,
         version);
   }
