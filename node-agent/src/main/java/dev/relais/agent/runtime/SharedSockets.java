@@ -58,6 +58,7 @@ final class SharedSockets {
         if (s != null && --s.leases == 0) {
           shared.receivers.remove(cluster);
           shared.byTag.remove(HeartbeatCodec.clusterTag(cluster));
+          shared.noteOnly();
         }
         if (--shared.leases == 0) {
           sockets.remove(config);
@@ -79,14 +80,21 @@ final class SharedSockets {
   private final class Shared implements UdpTransport.Receiver {
     final Map<String, Subscriber> receivers = new ConcurrentHashMap<>();
     final Map<Long, Subscriber> byTag = new ConcurrentHashMap<>();
+    // The common case, one cluster per socket, kept apart so a datagram costs no map lookup: its
+    // codec checks the cluster anyway. Written under the registry's lock, read on the loop.
+    volatile Subscriber only;
     UdpTransport socket;
     int leases;
 
+    void noteOnly() {
+      only = receivers.size() == 1 ? receivers.values().iterator().next() : null;
+    }
+
     @Override
     public void onDatagram(byte[] data, int length, InetSocketAddress sender) {
-      if (receivers.size() == 1) {
-        // The common case: one cluster per socket; its codec checks the cluster id anyway.
-        for (Subscriber s : receivers.values()) s.receiver.onDatagram(data, length, sender);
+      Subscriber one = only;
+      if (one != null) {
+        one.receiver.onDatagram(data, length, sender);
         return;
       }
       OptionalLong tag = HeartbeatCodec.peekClusterTag(data, 0, length);
@@ -126,6 +134,7 @@ final class SharedSockets {
     subscriber.receiver = receiver; // the newest runtime of the cluster, should one replace another
     subscriber.leases++;
     shared.byTag.put(HeartbeatCodec.clusterTag(cluster), subscriber);
+    shared.noteOnly();
     return new Lease(config, cluster, shared);
   }
 
