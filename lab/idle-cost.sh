@@ -24,7 +24,7 @@
 #   node-agent/target, built by bin/relais-agent if stale. RELAIS_JVM_OPTS reaches the agent.
 # --jfr DIR: each agent runs with a JFR recording of the window (execution samples every 10 ms)
 #   left in DIR/<node>.jfr; --perf DIR: `perf record` of each agent over the window and its JIT
-#   symbol map (jcmd Compiler.perfmap) left in DIR.
+#   symbol map (jcmd Compiler.perfmap) left in DIR (PERF_FREQ samples/s of CPU, default 999).
 # Prints one IDLE line per run and role (machine-readable), THREAD lines with --threads, FRAMES
 # lines per kind. Needs root. Everything it creates (namespaces ri<pid>-*, processes it started)
 # is removed at the end, even on failure.
@@ -198,7 +198,7 @@ while [ "$run" -le "$runs" ]; do
   if [ -n "$perfdir" ]; then
     mkdir -p "$perfdir"
     for node in maitre esclave; do
-      perf record -q -F 999 -g -p "${PID[$node]}" -o "$perfdir/$node.perf.data" -- sleep "$seconds" >/dev/null 2>&1 &
+      perf record -q -F "${PERF_FREQ:-999}" -g -p "${PID[$node]}" -o "$perfdir/$node.perf.data" -- sleep "$seconds" >/dev/null 2>&1 &
       perf_pids+=($!)
     done
   fi

@@ -7,10 +7,13 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 /** The agent's single event loop: epoll where the native library loads, NIO otherwise. */
@@ -25,6 +28,11 @@ public final class EventLoops {
   public static EventLoopGroup single(String name) {
     IoHandlerFactory factory = epoll() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     return new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(name, true), factory);
+  }
+
+  /** The TCP listener of a loop made by {@link #single} (the HTTP endpoints). */
+  public static Class<? extends ServerSocketChannel> serverSocketChannel() {
+    return epoll() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
   }
 
   static Class<? extends DatagramChannel> datagramChannel() {

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The endpoints against clients that stall, on a real socket (the JDK server is asynchronous). */
+/** The endpoints on a real socket: clients that stall, methods, keep-alive. */
 class HttpEndpointsTest {
   // Loose: an answer takes milliseconds; before the fix it never came while a client stalled.
   private static final Duration ANSWERS = Duration.ofSeconds(2);
@@ -85,7 +85,7 @@ class HttpEndpointsTest {
   @Test
   void aConnectionStalledMidRequestIsClosedAfterTheRequestTimeLimit() throws IOException {
     Socket s = stall("GET /healthz HT");
-    // the server's timer checks once a second; a margin for a loaded machine
+    // a margin for a loaded machine
     s.setSoTimeout((int) ((HttpEndpoints.MAX_REQUEST_SECONDS + 5) * 1000));
     long start = System.nanoTime();
 
@@ -140,9 +140,53 @@ class HttpEndpointsTest {
                         + "Connection: close\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
         String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
-        assertThat(response).startsWith("HTTP/1.1 405").contains("Allow: GET, HEAD");
+        assertThat(response).startsWith("HTTP/1.1 405").containsIgnoringCase("Allow: GET, HEAD");
       }
     }
     assertThat(get("/healthz")).startsWith("HTTP/1.1 200");
+  }
+
+  @Test
+  void headAnswersWithHeadersOnlyAndAnUnknownPathIsA404() throws IOException {
+    try (Socket s = new Socket()) {
+      s.connect(http.address());
+      s.setSoTimeout((int) ANSWERS.toMillis());
+      s.getOutputStream()
+          .write(
+              "HEAD /metrics HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+                  .getBytes(StandardCharsets.US_ASCII));
+      String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+      assertThat(response)
+          .startsWith("HTTP/1.1 200")
+          .containsIgnoringCase("content-length: " + "relais_vip_held 1\n".length())
+          .endsWith("\r\n\r\n");
+    }
+    assertThat(get("/nothing")).startsWith("HTTP/1.1 404");
+    assertThat(get("/healthz?verbose=1")).startsWith("HTTP/1.1 200");
+  }
+
+  @Test
+  void aKeptAliveConnectionServesRequestsOneAfterAnother() throws IOException {
+    try (Socket s = new Socket()) {
+      s.connect(http.address());
+      s.setSoTimeout((int) ANSWERS.toMillis());
+      var in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream()));
+      for (String path : List.of("/healthz", "/readyz", "/metrics")) {
+        s.getOutputStream()
+            .write(
+                ("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+        String status = in.readLine();
+        assertThat(status).startsWith(path.equals("/readyz") ? "HTTP/1.1 503" : "HTTP/1.1 200");
+        int length = 0;
+        for (String line = in.readLine(); !line.isEmpty(); line = in.readLine()) {
+          if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+            length = Integer.parseInt(line.substring("content-length:".length()).trim());
+          }
+        }
+        char[] body = new char[length];
+        assertThat(in.read(body, 0, length)).isEqualTo(length);
+      }
+    }
   }
 }
