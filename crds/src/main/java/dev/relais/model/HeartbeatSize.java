@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * The largest heartbeat a cluster of so many nodes and groups can send, in the agent's wire format
- * (version 3, docs/design/protocol.md "Size budget"), and the budget it must stay within. Names
+ * (version 4, docs/design/protocol.md "Size budget"), and the budget it must stay within. Names
  * travel as 32-bit ids, so only the counts matter. The node agent's codec holds the same formula; a
  * test there holds both to the encoder's real length.
  */
@@ -16,9 +16,10 @@ public final class HeartbeatSize {
    */
   public static final int BUDGET_BYTES = 1232;
 
-  // Framing, cluster tag, sender, fixed fields, the two counts and the 32-byte MAC.
-  static final int FIXED_BYTES = 87;
-  // A group held with an offer out and a confirmation still repeated: 11 + 11 + 5.
+  // Version and key id, cluster tag, sender, fixed fields, the two counts and the 16-byte MAC.
+  static final int FIXED_BYTES = 59;
+  // A group held with an offer out and a confirmation still repeated, groups as 4-byte ids (the
+  // larger form, which a sender falls back to): 11 + 11 + 5.
   static final int GROUP_BYTES = 27;
   // An echo of each peer: its id, boot tag, sequence and hold time.
   static final int PEER_BYTES = 18;
@@ -27,6 +28,14 @@ public final class HeartbeatSize {
 
   public static int worstCaseBytes(int nodes, int groups) {
     return FIXED_BYTES + GROUP_BYTES * groups + PEER_BYTES * Math.max(0, nodes - 1);
+  }
+
+  /**
+   * The same in wire version 3 (a 2-byte magic, wider fields, a 32-byte MAC: 28 bytes more), which
+   * an agent also sends while a peer not yet upgraded runs: the API's caps keep it in the budget.
+   */
+  public static int worstCaseBytesV3(int nodes, int groups) {
+    return worstCaseBytes(nodes, groups) + 28;
   }
 
   /** The violation message when heartbeats of this cluster could exceed the budget. */
@@ -49,6 +58,6 @@ public final class HeartbeatSize {
 
   /** Whether every spec the API's own bounds admit fits the budget (so no CEL twin is needed). */
   public static boolean boundsFit() {
-    return worstCaseBytes((int) Rules.MAX_NODES, (int) Rules.MAX_GROUPS) <= BUDGET_BYTES;
+    return worstCaseBytesV3((int) Rules.MAX_NODES, (int) Rules.MAX_GROUPS) <= BUDGET_BYTES;
   }
 }

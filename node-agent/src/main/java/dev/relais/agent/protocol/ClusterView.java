@@ -45,14 +45,23 @@ record ClusterView(
     return null;
   }
 
-  /** Whether a live peer advertises a config generation newer than {@code mine}. */
+  /**
+   * Whether a live peer advertises a config generation newer than {@code mine}, in serial-number
+   * arithmetic on the low 32 bits (RFC 1982): version 4 carries only those, and a counter that
+   * wraps must still read as newer.
+   */
   boolean newerConfigLive(long mine) {
     for (var hb : liveHeartbeats) {
-      if (hb.configGeneration() > mine) {
+      if (newerGeneration(hb.configGeneration(), mine)) {
         return true;
       }
     }
     return false;
+  }
+
+  /** Whether generation {@code theirs} follows {@code mine} (RFC 1982, 32-bit serials). */
+  static boolean newerGeneration(long theirs, long mine) {
+    return (int) (theirs - mine) > 0;
   }
 
   /** The best live claim on {@code group} by a peer, or null. */

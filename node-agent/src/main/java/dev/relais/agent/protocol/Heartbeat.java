@@ -8,6 +8,9 @@ import java.util.List;
  * {@code dt} field), its ping reach for the ipfail rule, and its group entries. {@code sequence} is
  * unique per datagram within one {@code bootEpoch}, across paths. {@code wireVersion} is the wire
  * version it was received in, or is to be sent in (docs/design/protocol.md, "Wire versions").
+ * {@code groupTable} is the revision of the sender's group table (version 4; 0 for none), and
+ * {@code groupIndices} whether its entries' groups travel as indices into that table ("Group
+ * indices"; the encoder falls back to ids when the table is not its own).
  */
 public record Heartbeat(
     String sender,
@@ -22,7 +25,9 @@ public record Heartbeat(
     int deadTimeMillis,
     List<GroupEntry> entries,
     List<Echo> echoes,
-    int wireVersion) {
+    int wireVersion,
+    int groupTable,
+    boolean groupIndices) {
 
   public Heartbeat {
     entries = List.copyOf(entries);
@@ -39,6 +44,42 @@ public record Heartbeat(
     if (wireVersion < HeartbeatCodec.OLDEST_VERSION || wireVersion > HeartbeatCodec.VERSION) {
       throw new IllegalArgumentException("wire version " + wireVersion + " is not spoken here");
     }
+    if (wireVersion < 4 && (groupTable != 0 || groupIndices)) {
+      throw new IllegalArgumentException("group tables are version 4");
+    }
+  }
+
+  /** A heartbeat of wire version {@code wireVersion} that advertises no group table. */
+  public Heartbeat(
+      String sender,
+      long bootEpoch,
+      long sequence,
+      long configGeneration,
+      int path,
+      NodeStatus status,
+      int priority,
+      int pingReach,
+      int keepaliveMillis,
+      int deadTimeMillis,
+      List<GroupEntry> entries,
+      List<Echo> echoes,
+      int wireVersion) {
+    this(
+        sender,
+        bootEpoch,
+        sequence,
+        configGeneration,
+        path,
+        status,
+        priority,
+        pingReach,
+        keepaliveMillis,
+        deadTimeMillis,
+        entries,
+        echoes,
+        wireVersion,
+        0,
+        false);
   }
 
   /** A heartbeat of the current wire version. */
@@ -73,15 +114,21 @@ public record Heartbeat(
 
   /** The same heartbeat with other group entries (the runtime withholds unannounced claims). */
   public Heartbeat withEntries(List<GroupEntry> newEntries) {
-    return copy(newEntries, wireVersion);
+    return copy(newEntries, wireVersion, groupTable, groupIndices);
   }
 
-  /** The same heartbeat, to be sent in wire version {@code version}. */
+  /** The same heartbeat, to be sent in wire version {@code version} (3 has no group table). */
   public Heartbeat inVersion(int version) {
-    return copy(entries, version);
+    boolean tables = version >= 4;
+    return copy(entries, version, tables ? groupTable : 0, tables && groupIndices);
   }
 
-  private Heartbeat copy(List<GroupEntry> newEntries, int version) {
+  /** The same heartbeat advertising group table {@code table}, its groups as indices or not. */
+  public Heartbeat withGroupTable(int table, boolean indices) {
+    return copy(entries, wireVersion, table, indices);
+  }
+
+  private Heartbeat copy(List<GroupEntry> newEntries, int version, int table, boolean indices) {
     return new Heartbeat(
         sender,
         bootEpoch,
@@ -95,7 +142,9 @@ public record Heartbeat(
         deadTimeMillis,
         newEntries,
         echoes,
-        version);
+        version,
+        table,
+        indices);
   }
 
   /** The sender's advertised deadTime in nanoseconds (unsigned millis on the wire). */

@@ -17,8 +17,8 @@ import java.util.Map;
  * before this node started proves nothing. A peer's boot counts only once one of its heartbeats
  * echoes this node's current boot epoch, and from then on only its heartbeats of that boot with a
  * sequence at least that one's (sent after it): earlier ones are not heard, not alive, not claims.
- * Such unproven heartbeats are still echoed, so the peer can prove us in turn. Wire version 2 has
- * no boot in its echoes; its heartbeats count as proven unless that boot also spoke version 3.
+ * Such unproven heartbeats are still echoed, so the peer can prove us in turn. Wire version 3 is
+ * proven the same way; once a boot spoke version 4, its version 3 copies are ignored.
  */
 final class Membership {
   /** One path's state; a path never heard is reported down once initDead has passed. */
@@ -46,7 +46,7 @@ final class Membership {
     // The boot proven fresh, and the sequence of its first heartbeat that echoed our boot.
     long provenBoot = -1;
     long provenFrom;
-    // A boot of this peer that spoke wire version 3: its version 2 datagrams are ignored.
+    // A boot of this peer that spoke wire version 4: its version 3 datagrams are ignored.
     long modernBoot = -1;
 
     Peer(String name, int paths) {
@@ -192,10 +192,8 @@ final class Membership {
     long boot = hb.bootEpoch();
     if (hb.wireVersion() >= HeartbeatCodec.VERSION) {
       peer.modernBoot = Math.max(peer.modernBoot, boot);
-    } else if (boot > peer.modernBoot) {
-      return true; // version 2 cannot prove freshness; trusted during a rolling upgrade
-    } else {
-      return false; // a newer node's version 2 copy: its version 3 datagrams count
+    } else if (boot <= peer.modernBoot) {
+      return false; // a newer node's version 3 copy: its version 4 datagrams count
     }
     if (boot == peer.provenBoot && hb.sequence() >= peer.provenFrom) {
       return true;
@@ -259,14 +257,37 @@ final class Membership {
     return g;
   }
 
-  /** Whether a peer alive now speaks only wire version 2, so this node must send it as well. */
-  boolean legacyPeerAlive() {
+  /**
+   * Whether a peer this node echoes (alive, or not yet proven) speaks only an older wire version,
+   * so this node must send that as well: the old node proves us, and we it, only through it.
+   */
+  boolean legacyPeerHeard(long nowNanos) {
     for (var p : order) {
-      if (p.alive && p.latest != null && p.latest.wireVersion() < HeartbeatCodec.VERSION) {
+      var echoed = toEcho(p, nowNanos);
+      if (echoed != null && echoed.wireVersion() < HeartbeatCodec.VERSION) {
         return true;
       }
     }
     return false;
+  }
+
+  /**
+   * Whether every peer is alive and advertises group table {@code table} in its latest heartbeat
+   * and in any newer boot heard but not yet proven: only then may this node send groups as indices
+   * into it (docs/design/protocol.md, "Group indices"). A peer that is dead, not yet heard, on
+   * version 3 or on another table gets ids, so nobody ever has to read an index it cannot resolve.
+   */
+  boolean allOnTable(int table) {
+    for (var p : order) {
+      if (!p.alive || p.latest == null || p.latest.groupTable() != table) {
+        return false;
+      }
+      var pending = p.unproven;
+      if (pending != null && pending.bootEpoch() > p.provenBoot && pending.groupTable() != table) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Whether two heartbeats of one boot say the same to the election (written out: hot path). */

@@ -40,6 +40,7 @@ public final class ProtocolMachine {
   static final int QUIET_TOLERANCE = 5;
 
   private ProtocolConfig config;
+  private int groupTable; // the revision of config's group table, advertised in version 4
   private final long bootEpoch;
   private final int highestVersion;
   private final Map<String, GroupElection> groups = new LinkedHashMap<>();
@@ -71,6 +72,7 @@ public final class ProtocolMachine {
       throw new IllegalArgumentException("boot epoch must not be negative");
     }
     this.config = config;
+    this.groupTable = HeartbeatCodec.groupTable(config);
     this.bootEpoch = bootEpoch;
     this.highestVersion = highestVersion;
     for (var g : config.groups()) {
@@ -162,6 +164,7 @@ public final class ProtocolMachine {
     groups.putAll(kept);
     long oldKeepalive = config.timing().keepalive().toNanos();
     config = newConfig;
+    groupTable = HeartbeatCodec.groupTable(newConfig);
     if (!started || stopped) {
       return out;
     }
@@ -396,7 +399,11 @@ public final class ProtocolMachine {
     }
     // Wire versions (docs/design/protocol.md): the newest always; the older one as well while a
     // live peer speaks only that, so nodes of both versions hear each other during an upgrade.
-    boolean legacy = highestVersion < HeartbeatCodec.VERSION || membership.legacyPeerAlive();
+    boolean legacy =
+        highestVersion < HeartbeatCodec.VERSION || membership.legacyPeerHeard(nowNanos);
+    // Groups as indices only into a table every peer advertises (docs/design/protocol.md, "Group
+    // indices"); after our own config changes, ids until the peers advertise the new table too.
+    boolean indices = membership.allOnTable(groupTable);
     for (int path = 0; path < self.paths(); path++) {
       for (int version = highestVersion;
           version >= (legacy ? HeartbeatCodec.OLDEST_VERSION : highestVersion);
@@ -416,7 +423,9 @@ public final class ProtocolMachine {
                     (int) (deadTime / 1_000_000),
                     entries,
                     echoes,
-                    version)));
+                    version,
+                    version >= HeartbeatCodec.VERSION ? groupTable : 0,
+                    version >= HeartbeatCodec.VERSION && indices)));
       }
     }
     if (nowNanos >= nextSendNanos) {

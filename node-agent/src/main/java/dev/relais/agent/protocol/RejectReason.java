@@ -10,9 +10,12 @@ public enum RejectReason {
    * counted as such and not as a bad MAC.
    */
   OVERSIZED,
-  /** Not a Relais heartbeat at all. */
+  /** Framed as version 3 (its first byte) but without its magic: not a Relais heartbeat. */
   BAD_MAGIC,
-  /** A wire version this build does not speak (a newer node also speaks ours: see the codec). */
+  /**
+   * A wire version this build does not speak (a newer node also speaks ours: see the codec), or a
+   * first byte that is no version at all.
+   */
   BAD_VERSION,
   /** Signed with a key id that is not in the ring. */
   UNKNOWN_KEY,
@@ -20,6 +23,12 @@ public enum RejectReason {
   BAD_MAC,
   /** Authentic but structurally invalid (a sender bug): bad codes or trailing bytes. */
   MALFORMED,
+  /**
+   * Authentic, its groups as indices into a group table this node does not have (never ran, or no
+   * longer keeps): dropped rather than guessed. A sender uses indices only into a table every peer
+   * advertised, so this means a peer restarted with other groups and was not heard yet.
+   */
+  UNKNOWN_GROUP_TABLE,
   /** Authentic but for another cluster sharing the key. */
   FOREIGN_CLUSTER,
   /** Authentic but from a node this config does not list. */

@@ -24,6 +24,15 @@ final class WireBytes {
     return (u32(b, p) << 32) | u32(b, p + 4);
   }
 
+  /** An unsigned big-endian field of {@code n} (1 to 8) bytes. */
+  static long uN(byte[] b, int p, int n) {
+    long v = 0;
+    for (int i = 0; i < n; i++) {
+      v = (v << 8) | (b[p + i] & 0xFF);
+    }
+    return v;
+  }
+
   static byte[] utf8(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
@@ -76,10 +85,11 @@ final class WireBytes {
       u32((int) v);
     }
 
-    void name(byte[] bytes) {
-      u8(bytes.length);
-      System.arraycopy(bytes, 0, out, pos, bytes.length);
-      pos += bytes.length;
+    /** The low {@code n} bytes of {@code v}, big-endian. */
+    void uN(long v, int n) {
+      for (int i = n - 1; i >= 0; i--) {
+        u8((int) (v >>> (8 * i)));
+      }
     }
   }
 }

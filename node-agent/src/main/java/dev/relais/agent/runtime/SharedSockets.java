@@ -128,12 +128,26 @@ final class SharedSockets {
       sockets.put(config, fresh);
       shared = fresh;
     }
+    // Datagrams are routed by a 4-byte tag: two clusters whose tags collide cannot share a socket.
+    long tag = HeartbeatCodec.clusterTag(cluster);
+    for (Map.Entry<String, Subscriber> other : shared.receivers.entrySet()) {
+      if (!other.getKey().equals(cluster) && HeartbeatCodec.clusterTag(other.getKey()) == tag) {
+        throw new IOException(
+            "clusters "
+                + other.getKey()
+                + " and "
+                + cluster
+                + " share a heartbeat socket and the wire tag 0x"
+                + Long.toHexString(tag)
+                + "; rename one or give it another port or address");
+      }
+    }
     shared.leases++;
     Subscriber subscriber =
         shared.receivers.computeIfAbsent(cluster, c -> new Subscriber(receiver));
     subscriber.receiver = receiver; // the newest runtime of the cluster, should one replace another
     subscriber.leases++;
-    shared.byTag.put(HeartbeatCodec.clusterTag(cluster), subscriber);
+    shared.byTag.put(tag, subscriber);
     shared.noteOnly();
     return new Lease(config, cluster, shared);
   }

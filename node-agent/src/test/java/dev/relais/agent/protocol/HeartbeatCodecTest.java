@@ -111,32 +111,51 @@ class HeartbeatCodecTest {
   }
 
   @Test
-  void otherProtocolIsBadMagic() {
+  void otherProtocolIsBadVersionAndVersion3FramingWithoutItsMagicIsBadMagic() {
+    // Version 4 starts with its version byte; only version 3 (0x52 0x4C, 3) has a magic.
     var datagram = maitre.encode(heartbeat(1));
     datagram[0] = '#';
-    assertThat(rejection(datagram)).isEqualTo(RejectReason.BAD_MAGIC);
+    assertThat(rejection(datagram)).isEqualTo(RejectReason.BAD_VERSION);
+    var v3 = maitre.encode(heartbeat(1).inVersion(3));
+    assertThat(v3[0]).isEqualTo((byte) 0x52);
+    v3[1] = '#';
+    assertThat(rejection(v3)).isEqualTo(RejectReason.BAD_MAGIC);
   }
 
   @Test
   void versionsNeitherCurrentNorThePreviousAreBadVersion() {
-    for (int version : new int[] {HeartbeatCodec.OLDEST_VERSION - 1, HeartbeatCodec.VERSION + 1}) {
-      var datagram = maitre.encode(heartbeat(1));
-      datagram[2] = (byte) version;
-      assertThat(rejection(datagram)).isEqualTo(RejectReason.BAD_VERSION);
-    }
+    var datagram = maitre.encode(heartbeat(1));
+    datagram[0] = (byte) (HeartbeatCodec.VERSION + 1);
+    assertThat(rejection(datagram)).isEqualTo(RejectReason.BAD_VERSION);
+    var v2 = maitre.encode(heartbeat(1).inVersion(3));
+    v2[2] = 2; // version 2's framing: dropped with version 4
+    assertThat(rejection(v2)).isEqualTo(RejectReason.BAD_VERSION);
   }
 
   @Test
   void keyIdOutsideTheRingIsUnknownKey() {
     var datagram = maitre.encode(heartbeat(1));
-    datagram[3] = 9;
+    datagram[1] = 9;
     assertThat(rejection(datagram)).isEqualTo(RejectReason.UNKNOWN_KEY);
+  }
+
+  @Test
+  void theMacIsHmacSha256TruncatedTo128Bits() throws GeneralSecurityException {
+    var datagram = maitre.encode(heartbeat(1));
+    var mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(TestConfigs.KEY_1, "HmacSHA256"));
+    var full = mac.doFinal(Arrays.copyOf(datagram, datagram.length - 16));
+    assertThat(Arrays.copyOfRange(datagram, datagram.length - 16, datagram.length))
+        .isEqualTo(Arrays.copyOf(full, 16));
+    var v3 = maitre.encode(heartbeat(1).inVersion(3));
+    assertThat(Arrays.copyOfRange(v3, v3.length - 32, v3.length))
+        .isEqualTo(mac.doFinal(Arrays.copyOf(v3, v3.length - 32)));
   }
 
   @Test
   void anyFlippedBitIsBadMac() {
     var datagram = maitre.encode(heartbeat(1));
-    for (int i = 4; i < datagram.length; i++) {
+    for (int i = 2; i < datagram.length; i++) {
       var copy = datagram.clone();
       copy[i] ^= 0x10;
       assertThat(rejection(copy)).as("byte %d", i).isEqualTo(RejectReason.BAD_MAC);
@@ -203,7 +222,8 @@ class HeartbeatCodecTest {
     var sent = heartbeat(1);
     var datagram = maitre.encode(sent);
     // Re-sign a datagram whose status code is out of range, as a buggy sender would.
-    int statusOffset = 4 + 8 + 4 + 25; // framing, cluster tag, sender id, then the fixed fields
+    // version, key id, cluster tag 4, sender 4, boot 6, sequence 6, generation 4, table 4, path
+    int statusOffset = 2 + 4 + 4 + 6 + 6 + 4 + 4 + 1;
     datagram[statusOffset] = 42;
     resign(datagram);
     assertThat(rejection(datagram)).isEqualTo(RejectReason.MALFORMED);
@@ -276,8 +296,6 @@ class HeartbeatCodecTest {
       if (datagram.length >= HeartbeatCodec.MIN_BYTES) {
         datagram[0] = valid[0];
         datagram[1] = valid[1];
-        datagram[2] = valid[2];
-        datagram[3] = valid[3];
         resign(datagram);
       }
       var receiver = new HeartbeatCodec(TestConfigs.tutorial("esclave"));
@@ -298,12 +316,15 @@ class HeartbeatCodecTest {
     return out;
   }
 
-  private static void resign(byte[] datagram) {
+  /** Signs as version 4 does: HMAC-SHA-256 truncated to its first 16 bytes. */
+  static void resign(byte[] datagram) {
     try {
       var mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(TestConfigs.KEY_1, "HmacSHA256"));
-      mac.update(datagram, 0, datagram.length - 32);
-      mac.doFinal(datagram, datagram.length - 32);
+      mac.update(datagram, 0, datagram.length - HeartbeatCodec.MAC_BYTES);
+      var full = mac.doFinal();
+      System.arraycopy(
+          full, 0, datagram, datagram.length - HeartbeatCodec.MAC_BYTES, HeartbeatCodec.MAC_BYTES);
     } catch (GeneralSecurityException e) {
       throw new AssertionError(e);
     }
@@ -319,6 +340,10 @@ class HeartbeatCodecTest {
     System.arraycopy(datagram, 0, framed, 2, datagram.length);
     assertThat(HeartbeatCodec.peekClusterTag(framed, 2, datagram.length))
         .hasValue(HeartbeatCodec.clusterTag("tutorial"));
+    // Version 3's 8-byte tag starts with version 4's: one routing key serves both.
+    var v3 = maitre.encode(heartbeat(1).inVersion(3));
+    assertThat(HeartbeatCodec.peekClusterTag(v3, 0, v3.length))
+        .hasValue(HeartbeatCodec.clusterTag("tutorial"));
   }
 
   @Test
@@ -328,8 +353,11 @@ class HeartbeatCodecTest {
     assertThat(HeartbeatCodec.peekClusterTag(datagram, 1, datagram.length)).isEmpty();
     assertThat(HeartbeatCodec.peekClusterTag(datagram, -1, 5)).isEmpty();
     var other = datagram.clone();
-    other[2] = 99;
+    other[0] = 99;
     assertThat(HeartbeatCodec.peekClusterTag(other, 0, other.length)).isEmpty();
+    var v2 = maitre.encode(heartbeat(1).inVersion(3));
+    v2[2] = 2;
+    assertThat(HeartbeatCodec.peekClusterTag(v2, 0, v2.length)).isEmpty();
     assertThat(HeartbeatCodec.peekClusterTag(datagram, 0, HeartbeatCodec.MIN_BYTES - 1)).isEmpty();
   }
 }

@@ -45,10 +45,15 @@ class HeartbeatFuzzSizeTest {
         datagram[random.nextInt(length)] ^= (byte) (1 + random.nextInt(255));
       }
       boolean resigned = random.nextBoolean() && length >= HeartbeatCodec.MAC_BYTES;
-      if (resigned) {
+      if (resigned) { // HMAC-SHA-256-128, as version 4 signs
         mac.init(new SecretKeySpec(TestConfigs.KEY_1, "HmacSHA256"));
         mac.update(datagram, 0, length - HeartbeatCodec.MAC_BYTES);
-        mac.doFinal(datagram, length - HeartbeatCodec.MAC_BYTES);
+        System.arraycopy(
+            mac.doFinal(),
+            0,
+            datagram,
+            length - HeartbeatCodec.MAC_BYTES,
+            HeartbeatCodec.MAC_BYTES);
       }
       var codec = large ? big : tutorial;
       DecodeResult result;

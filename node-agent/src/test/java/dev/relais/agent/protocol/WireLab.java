@@ -145,7 +145,7 @@ final class WireLab {
     }
   }
 
-  private void apply(Node n, List<Effect> effects) {
+  void apply(Node n, List<Effect> effects) {
     for (var e : effects) {
       switch (e) {
         case SendHeartbeat(Heartbeat hb) -> {

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 /** When a path's interface is too small for the cluster's largest heartbeat. */
 class PathMtuTest {
-  private static final int LARGEST = HeartbeatCodec.worstCaseBytes(16, 32); // 1,221
+  private static final int LARGEST = HeartbeatCodec.worstCaseBytes(16, 32); // 1,193
 
   @Test
   void anIpv4PathNeedsTheHeartbeatAnd28BytesAndAnIpv6Path48() {
@@ -17,13 +17,13 @@ class PathMtuTest {
             m ->
                 assertThat(m)
                     .isEqualTo(
-                        "path 0: interface eth0 has MTU 1248, less than the 1249 bytes the largest"
-                            + " heartbeat of this config takes (1221 bytes and 28 of IP and UDP"
+                        "path 0: interface eth0 has MTU 1220, less than the 1221 bytes the largest"
+                            + " heartbeat of this config takes (1193 bytes and 28 of IP and UDP"
                             + " headers): such heartbeats go out fragmented, and are lost where"
                             + " fragments are dropped; raise the MTU or use fewer nodes or VIP"
                             + " groups"));
     assertThat(PathMtu.check(new PathMtu.Path(1, "eth1", LARGEST + 47, true), LARGEST))
-        .hasValueSatisfying(m -> assertThat(m).startsWith("path 1: interface eth1 has MTU 1268"));
+        .hasValueSatisfying(m -> assertThat(m).startsWith("path 1: interface eth1 has MTU 1240"));
     assertThat(PathMtu.check(new PathMtu.Path(1, "eth1", LARGEST + 48, true), LARGEST)).isEmpty();
   }
 

@@ -7,9 +7,11 @@ import dev.relais.agent.protocol.Heartbeat;
 import dev.relais.agent.protocol.HeartbeatCodec;
 import dev.relais.agent.protocol.ProtocolConfig;
 import dev.relais.agent.protocol.ProtocolMachine;
+import dev.relais.agent.protocol.RejectReason;
 import dev.relais.agent.protocol.StateSnapshot;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,6 +43,7 @@ public final class SimulatedCluster {
     long bootEpoch;
     long tickAt = Long.MAX_VALUE;
     long tickToken;
+    long indexedSends;
     final Set<String> held = new TreeSet<>();
     final Map<String, Long> heldSince = new HashMap<>();
 
@@ -73,6 +76,7 @@ public final class SimulatedCluster {
   private long now;
   private long seq;
   private long rejected;
+  private final Map<RejectReason, Long> rejectedBy = new EnumMap<>(RejectReason.class);
 
   public SimulatedCluster(
       long seed, List<ProtocolConfig> configs, Network.Link defaultLink, boolean wire) {
@@ -181,6 +185,18 @@ public final class SimulatedCluster {
     }
   }
 
+  /** Changes one node's config now, as a standalone file edited on that router only would. */
+  public void reconfigure(String name, UnaryOperator<ProtocolConfig> change) {
+    var node = nodes.get(name);
+    node.config = change.apply(node.config);
+    if (node.up) {
+      if (node.codec != null) {
+        node.codec.reconfigure(node.config);
+      }
+      apply(node, node.machine.onConfig(node.config, now));
+    }
+  }
+
   public void schedule(long atNanos, Runnable action) {
     queue.add(new Event(Math.max(atNanos, now), seq++, action));
   }
@@ -256,6 +272,16 @@ public final class SimulatedCluster {
     return rejected;
   }
 
+  /** Datagrams the codec rejected for {@code reason} (wire mode only). */
+  public long rejectedDatagrams(RejectReason reason) {
+    return rejectedBy.getOrDefault(reason, 0L);
+  }
+
+  /** Heartbeats {@code name} sent with groups as indices (wire mode only). */
+  public long indexedSends(String name) {
+    return nodes.get(name).indexedSends;
+  }
+
   /** Send time of the newest heartbeat from {@code from} that reached {@code to}, or -1. */
   public long lastDeliveredSentAt(String from, String to) {
     return lastDeliveredSentAt.getOrDefault(from + ">" + to, -1L);
@@ -316,6 +342,12 @@ public final class SimulatedCluster {
 
   private void send(Node from, Heartbeat hb) {
     byte[] datagram = from.codec == null ? null : from.codec.encode(hb);
+    // Counted by size: a heartbeat whose groups went out as indices is shorter than with ids.
+    if (datagram != null
+        && hb.groupIndices()
+        && datagram.length < from.codec.encodedLength(hb.withGroupTable(hb.groupTable(), false))) {
+      from.indexedSends++;
+    }
     long sentAt = now;
     for (var to : nodes.values()) {
       if (to == from) {
@@ -337,6 +369,7 @@ public final class SimulatedCluster {
         case DecodeResult.Accepted(var decoded, var keyId) -> message = decoded;
         case DecodeResult.Rejected r -> {
           rejected++;
+          rejectedBy.merge(r.reason(), 1L, Long::sum);
           return;
         }
       }
