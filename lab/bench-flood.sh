@@ -79,7 +79,7 @@ case "$profile" in
 esac
 port=694
 key_id=1
-tag=$(printf '%s' "$cluster" | sha256sum | cut -c1-16)
+tag=$(printf '%s' "$cluster" | sha256sum | cut -c1-8) # wire v4: the first 4 bytes
 gcc -O2 -o "$work/flood" "$root/lab/flood/flood.c"
 # One build for the whole run, whatever happens to node-agent/target meanwhile.
 mkdir "$work/agent"

@@ -2,8 +2,8 @@
 //
 //   flood DEST_IP PORT RATE SECONDS SIZE KEY_ID CLUSTER_TAG_HEX [mixed] [from=IP:PORT]
 //
-// Every datagram is SIZE bytes framed as a version 3 heartbeat of the agent's cluster (magic,
-// version, the active key id, the cluster tag) with random bytes after: it passes every check
+// Every datagram is SIZE bytes framed as a version 4 heartbeat of the agent's cluster (version,
+// the active key id, the 4-byte cluster tag) with random bytes after: it passes every check
 // the codec makes before the MAC, so each costs the agent a full HMAC over SIZE bytes (BAD_MAC),
 // the costliest rejection there is. "mixed" makes every second datagram one of the cheap kinds
 // instead (random bytes, a wrong version, an unknown key id, cut, or over the budget). RATE is
@@ -41,20 +41,18 @@ static int64_t now_ns(void) {
 }
 
 // Fills one datagram; returns its length.
-static int forge(unsigned char *b, int size, int key_id, const unsigned char tag[8], int kind) {
+static int forge(unsigned char *b, int size, int key_id, const unsigned char tag[4], int kind) {
   for (int i = 0; i < MAX_SIZE; i += 8) {
     uint64_t r = next_random();
     memcpy(b + i, &r, 8);
   }
-  b[0] = 0x52; // "RL"
-  b[1] = 0x4C;
-  b[2] = 3;
-  b[3] = (unsigned char)key_id;
-  memcpy(b + 4, tag, 8);
+  b[0] = 4; // version 4: no magic
+  b[1] = (unsigned char)key_id;
+  memcpy(b + 2, tag, 4);
   switch (kind) {
-    case 1: b[0] ^= 0xFF; return size; // BAD_MAGIC
-    case 2: b[2] = 9; return size; // BAD_VERSION
-    case 3: b[3] = (unsigned char)(key_id + 1); return size; // UNKNOWN_KEY (one key configured)
+    case 1: b[0] = 0x52; b[1] = 0; return size; // BAD_MAGIC (version 3's first byte, no "L")
+    case 2: b[0] = 9; return size; // BAD_VERSION
+    case 3: b[1] = (unsigned char)(key_id + 1); return size; // UNKNOWN_KEY (one key configured)
     case 4: return 40; // TRUNCATED
     case 5: return 1400; // OVERSIZED
     default: return size; // BAD_MAC
@@ -87,12 +85,12 @@ int main(int argc, char **argv) {
       spoof = 1;
     }
   }
-  unsigned char tag[8];
-  if (strlen(argv[7]) != 16 || size < 12 || size > MAX_SIZE) {
-    fprintf(stderr, "flood: the tag is 16 hex digits and 12 <= SIZE <= %d\n", MAX_SIZE);
+  unsigned char tag[4];
+  if (strlen(argv[7]) != 8 || size < 12 || size > MAX_SIZE) {
+    fprintf(stderr, "flood: the tag is 8 hex digits and 12 <= SIZE <= %d\n", MAX_SIZE);
     return 2;
   }
-  for (int i = 0; i < 8; i++) sscanf(argv[7] + 2 * i, "%2hhx", &tag[i]);
+  for (int i = 0; i < 4; i++) sscanf(argv[7] + 2 * i, "%2hhx", &tag[i]);
   struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons(atoi(argv[2]))};
   if (inet_pton(AF_INET, argv[1], &to.sin_addr) != 1) {
     fprintf(stderr, "flood: %s is not an IPv4 address\n", argv[1]);
