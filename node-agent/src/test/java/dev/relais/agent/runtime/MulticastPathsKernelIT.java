@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Multicast heartbeats over two links between two routers in network namespaces: the bridged LAN
- * (enp0s3) and a direct cable (enp0s8, MTU 150). Each path's heartbeats leave by that path's
+ * (enp0s3) and a direct cable (enp0s8, MTU 120). Each path's heartbeats leave by that path's
  * interface, which the receiver sees in their source address, and the small link is warned about
  * once.
  */
@@ -54,7 +54,7 @@ class MulticastPathsKernelIT {
         esclave);
     lab.ipIn("maitre", "addr", "add", "10.200.8.11/24", "dev", CABLE);
     lab.ipIn("esclave", "addr", "add", "10.200.8.12/24", "dev", CABLE);
-    lab.ipIn("maitre", "link", "set", CABLE, "mtu", "150", "up");
+    lab.ipIn("maitre", "link", "set", CABLE, "mtu", "120", "up");
     lab.ipIn("esclave", "link", "set", CABLE, "up");
     logs.start();
     mtuLog.addAppender(logs);
@@ -159,7 +159,7 @@ class MulticastPathsKernelIT {
         .singleElement()
         .asString()
         .contains(
-            "cluster=test/mcast node=maitre path 1: interface enp0s8 has MTU 150, less than the 160"
+            "cluster=test/mcast node=maitre path 1: interface enp0s8 has MTU 120, less than the 132"
                 + " bytes");
   }
 
