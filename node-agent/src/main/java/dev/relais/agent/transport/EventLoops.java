@@ -15,6 +15,7 @@ import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.concurrent.TimeUnit;
 
 /** The agent's single event loop: epoll where the native library loads, NIO otherwise. */
 public final class EventLoops {
@@ -24,10 +25,18 @@ public final class EventLoops {
     return Epoll.isAvailable();
   }
 
-  /** One thread: it owns the election machines, timers and packet handling. */
+  /**
+   * One thread: it owns the election machines, timers and packet handling. netty wakes a loop with
+   * nothing scheduled once a second (SingleThreadEventExecutor's purge interval stands in for a
+   * missing deadline); an hourly no-op gives it a deadline, so a loop with no nearer timer (the
+   * HTTP endpoints', an agent serving no cluster) sleeps until a socket or a task wakes it.
+   */
   public static EventLoopGroup single(String name) {
     IoHandlerFactory factory = epoll() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-    return new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(name, true), factory);
+    EventLoopGroup group =
+        new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(name, true), factory);
+    group.scheduleAtFixedRate(() -> {}, 1, 1, TimeUnit.HOURS);
+    return group;
   }
 
   /** The TCP listener of a loop made by {@link #single} (the HTTP endpoints). */
