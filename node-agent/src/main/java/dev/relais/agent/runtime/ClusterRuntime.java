@@ -108,7 +108,7 @@ final class ClusterRuntime {
     peerMetrics.configure(protocolConfig);
     this.machine = new ProtocolMachine(protocolConfig, ctx.bootEpoch());
     this.codec = new HeartbeatCodec(protocolConfig);
-    this.held = new HeldGroups(loop, dataplane, metrics, log, clusterId, self);
+    this.held = new HeldGroups(loop, nanoClock, dataplane, metrics, log, clusterId, self);
     this.health =
         new HealthWatch(
             loop, dataplane, log, clusterId, self, h -> dispatch(machine.onHealth(h, now())));
@@ -418,7 +418,9 @@ final class ClusterRuntime {
     slackNanos = (hb.deadTimeMillis() - hb.keepaliveMillis()) * 1_000_000L;
     byte[] bytes = codec.encode(hb);
     paths.send(hb.path(), bytes, bytes.length);
-    peerMetrics.sent(hb, now());
+    long now = now();
+    peerMetrics.sent(hb, now);
+    if (hb.path() == 0) held.renewDue(now, hb.keepaliveMillis() * 1_000_000L);
   }
 
   /**

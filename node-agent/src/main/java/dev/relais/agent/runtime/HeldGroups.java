@@ -18,13 +18,15 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 
 /**
  * The groups this node holds and exactly the addresses it installed for each. A release removes
  * what was installed, not what the config says now, so a group removed or changed in the config is
  * still released whole. Failed removals are retried; failed renewals are retried by the next
- * renewal. Loop only.
+ * renewal. Renewals ride on the heartbeat's wakeup ({@link #renewDue}); a timer per group renews
+ * only if no heartbeat went out in time. Loop only.
  */
 final class HeldGroups {
   /** Removal retries: 1 s, 2 s, 4 s, 8 s, 16 s after the first failure. */
@@ -33,6 +35,7 @@ final class HeldGroups {
   private static final long FIRST_RETRY_MILLIS = 1000;
 
   private final EventLoop loop;
+  private final LongSupplier nanoClock;
   private final Dataplane dataplane;
   private final AgentMetrics metrics;
   private final Logger log;
@@ -43,18 +46,23 @@ final class HeldGroups {
   private static final class Held {
     final Set<VirtualIp> installed = new LinkedHashSet<>();
     Lifetime lifetime;
-    ScheduledFuture<?> renewal;
-    boolean renewalFailing;
+    long renewEveryNanos; // 0: a permanent lifetime, nothing to renew
+    long renewAtNanos;
+    ScheduledFuture<?> fallback;
+    // Read by the dataplane's thread: a renewal that worked, as the last one did, needs no loop.
+    volatile boolean renewalFailing;
   }
 
   HeldGroups(
       EventLoop loop,
+      LongSupplier nanoClock,
       Dataplane dataplane,
       AgentMetrics metrics,
       Logger log,
       String cluster,
       String self) {
     this.loop = loop;
+    this.nanoClock = nanoClock;
     this.dataplane = dataplane;
     this.metrics = metrics;
     this.log = log;
@@ -104,6 +112,18 @@ final class HeldGroups {
     return work;
   }
 
+  /**
+   * Renews every group whose renewal falls due before {@code now + aheadNanos}: the heartbeat that
+   * is going out now has woken the loop anyway, and the next one comes after {@code aheadNanos}. On
+   * a router at rest this takes the renewal's own wakeup (a third of the lifetime) off the loop.
+   */
+  void renewDue(long now, long aheadNanos) {
+    for (var e : held.entrySet()) {
+      Held h = e.getValue();
+      if (h.renewEveryNanos > 0 && h.renewAtNanos - now <= aheadNanos) renew(e.getKey(), h, now);
+    }
+  }
+
   /** Announces every installed address of the group; true once all went out. */
   CompletableFuture<Boolean> announce(String group, Announcement announcement) {
     List<CompletableFuture<Boolean>> work = new ArrayList<>();
@@ -128,7 +148,7 @@ final class HeldGroups {
   void release(String group) {
     Held h = held.remove(group);
     if (h == null) return;
-    if (h.renewal != null) h.renewal.cancel(false);
+    cancelFallback(h);
     h.installed.forEach(vip -> remove(group, vip, 1));
   }
 
@@ -156,9 +176,9 @@ final class HeldGroups {
     for (VirtualIp vip : lifetimeChanged ? wanted : added) {
       adds.add(add(group, vip, lifetime, "add"));
     }
-    if (lifetimeChanged && h.renewal != null) {
-      h.renewal.cancel(false);
-      h.renewal = null;
+    if (lifetimeChanged) {
+      cancelFallback(h);
+      h.renewEveryNanos = 0;
     }
     renewEvery(group, h, lifetime);
     CompletableFuture.allOf(adds.toArray(CompletableFuture[]::new))
@@ -200,11 +220,7 @@ final class HeldGroups {
 
   /** Stops renewals; the addresses stay until their lifetime runs out (a halt, not a release). */
   void stop() {
-    held.values()
-        .forEach(
-            h -> {
-              if (h.renewal != null) h.renewal.cancel(false);
-            });
+    held.values().forEach(HeldGroups::cancelFallback);
     held.clear();
   }
 
@@ -212,40 +228,64 @@ final class HeldGroups {
     return dataplane
         .install(vip, lifetime)
         .thenAccept(
-            r ->
-                loop.execute(
-                    () -> {
-                      Held h = held.get(group);
-                      if (r instanceof DataplaneResult.Failed<VirtualIp>(var error)) {
-                        if (op.equals("renew") && h != null) {
-                          if (!h.renewalFailing) failed(group, op, vip, error.message());
-                          else metrics.vipOperationFailed(cluster, group, op);
-                          h.renewalFailing = true;
-                        } else {
-                          failed(group, op, vip, error.message());
-                        }
-                      } else if (op.equals("renew") && h != null && h.renewalFailing) {
-                        h.renewalFailing = false;
-                        log.info(
-                            "cluster={} node={} group={} renewing {} works again",
-                            cluster,
-                            self,
-                            group,
-                            vip);
-                      }
-                    }));
+            r -> {
+              if (r instanceof DataplaneResult.Failed<VirtualIp>(var error)) {
+                loop.execute(() -> failed(group, op, vip, error.message()));
+              }
+            });
+  }
+
+  /** Re-adds the held group's addresses with their full lifetime and sets the next renewal. */
+  private void renew(String group, Held h, long now) {
+    nextRenewal(group, h, now);
+    for (VirtualIp vip : List.copyOf(h.installed)) {
+      dataplane
+          .install(vip, h.lifetime)
+          .thenAccept(
+              r -> {
+                boolean failedNow = r instanceof DataplaneResult.Failed<VirtualIp>;
+                if (!failedNow && !h.renewalFailing) return; // the common case: no loop wakeup
+                loop.execute(() -> renewed(group, h, vip, r));
+              });
+    }
+  }
+
+  private void renewed(String group, Held h, VirtualIp vip, DataplaneResult<VirtualIp> r) {
+    if (held.get(group) != h) return; // released (and maybe re-taken) meanwhile
+    if (r instanceof DataplaneResult.Failed<VirtualIp>(var error)) {
+      if (!h.renewalFailing) failed(group, "renew", vip, error.message());
+      else metrics.vipOperationFailed(cluster, group, "renew");
+      h.renewalFailing = true;
+    } else if (h.renewalFailing) {
+      h.renewalFailing = false;
+      log.info("cluster={} node={} group={} renewing {} works again", cluster, self, group, vip);
+    }
   }
 
   private void renewEvery(String group, Held h, Lifetime lifetime) {
     h.lifetime = lifetime;
-    if (!(lifetime instanceof Lifetime.Expiring expiring) || h.renewal != null) return;
-    long everyMillis = Math.max(250, expiring.valid().toMillis() / 3);
-    h.renewal =
-        loop.scheduleAtFixedRate(
-            () -> List.copyOf(h.installed).forEach(v -> add(group, v, h.lifetime, "renew")),
-            everyMillis,
-            everyMillis,
-            TimeUnit.MILLISECONDS);
+    if (!(lifetime instanceof Lifetime.Expiring expiring) || h.renewEveryNanos > 0) return;
+    h.renewEveryNanos =
+        TimeUnit.MILLISECONDS.toNanos(Math.max(250, expiring.valid().toMillis() / 3));
+    nextRenewal(group, h, nanoClock.getAsLong());
+  }
+
+  private void nextRenewal(String group, Held h, long now) {
+    h.renewAtNanos = now + h.renewEveryNanos;
+    cancelFallback(h);
+    // A quarter period late still leaves more than half the lifetime; heartbeats renew before.
+    h.fallback =
+        loop.schedule(
+            () -> {
+              if (held.get(group) == h) renew(group, h, nanoClock.getAsLong());
+            },
+            h.renewEveryNanos * 5 / 4,
+            TimeUnit.NANOSECONDS);
+  }
+
+  private static void cancelFallback(Held h) {
+    if (h.fallback != null) h.fallback.cancel(false);
+    h.fallback = null;
   }
 
   private void remove(String group, VirtualIp vip, int attempt) {
