@@ -57,6 +57,8 @@ public final class ProtocolMachine {
   private boolean stopped;
   private long sequence;
   private long nextSendNanos;
+  private long lastSendNanos;
+  private long sendIntervalNanos; // the interval the last heartbeat advertised
   private long nextDeadline = Long.MAX_VALUE;
   private long groupsDeadline = Long.MAX_VALUE;
   private long calmSinceNanos;
@@ -113,8 +115,29 @@ public final class ProtocolMachine {
       }
     }
     // Any membership report (a path up, a peer back) changes what the snapshot shows: republish.
-    step(nowNanos, out, greet, news || !out.isEmpty());
+    step(nowNanos, out, greet, news || !out.isEmpty(), answersOwner(heartbeat, nowNanos));
     return out;
+  }
+
+  /**
+   * A node that holds nothing sends its next heartbeat with the owner's, in the wakeup the owner's
+   * heartbeat caused, when it is due before the owner's next one: one wakeup instead of two at
+   * rest. Only ever earlier than due (the grid moves to now), and at most once per half interval,
+   * so no gap grows and the rate stays the owner's (docs/design/protocol.md, "Cost per event").
+   */
+  private boolean answersOwner(Heartbeat heartbeat, long nowNanos) {
+    if (nowNanos >= nextSendNanos
+        || nextSendNanos - nowNanos > heartbeat.keepaliveMillis() * 1_000_000L
+        || nowNanos - lastSendNanos < sendIntervalNanos / 2) {
+      return false;
+    }
+    for (var g : groups.values()) {
+      if (g.held()) return false;
+    }
+    for (var e : heartbeat.entries()) {
+      if (e.kind() == GroupEntry.Kind.CLAIM) return true;
+    }
+    return false;
   }
 
   /** The clock advanced: liveness, timers, periodic heartbeats. */
@@ -123,7 +146,7 @@ public final class ProtocolMachine {
       return List.of();
     }
     var out = new ArrayList<Effect>();
-    step(nowNanos, out, false, false);
+    step(nowNanos, out, false, false, false);
     return out;
   }
 
@@ -228,6 +251,12 @@ public final class ProtocolMachine {
    * of the cost (docs/design/protocol.md, "Cost per event").
    */
   private void step(long nowNanos, List<Effect> out, boolean sendNow, boolean news) {
+    step(nowNanos, out, sendNow, news, false);
+  }
+
+  /** {@code answer}: send with this wakeup though not yet due (see {@link #answersOwner}). */
+  private void step(
+      long nowNanos, List<Effect> out, boolean sendNow, boolean news, boolean answer) {
     int before = out.size();
     membership.onTick(nowNanos, out);
     if (!canAct && (membership.heardAll() || nowNanos - startNanos >= initDeadNanos())) {
@@ -288,8 +317,8 @@ public final class ProtocolMachine {
     if (sendNow) {
       calmSinceNanos = nowNanos;
     }
-    if (sendNow || nowNanos >= nextSendNanos) {
-      sendHeartbeats(nowNanos, out);
+    if (sendNow || answer || nowNanos >= nextSendNanos) {
+      sendHeartbeats(nowNanos, out, answer && !sendNow);
     }
     if (leaving && !holdsAny) {
       stopped = true;
@@ -368,7 +397,7 @@ public final class ProtocolMachine {
         config.self(), status, members, live, all, startupEnds, nowNanos < startupEnds);
   }
 
-  private void sendHeartbeats(long nowNanos, List<Effect> out) {
+  private void sendHeartbeats(long nowNanos, List<Effect> out, boolean answer) {
     var entries = new ArrayList<GroupEntry>();
     for (var g : groups.values()) {
       g.entries(nowNanos, entries);
@@ -428,11 +457,15 @@ public final class ProtocolMachine {
                     version >= HeartbeatCodec.VERSION && indices)));
       }
     }
+    lastSendNanos = nowNanos;
+    sendIntervalNanos = interval;
     if (nowNanos >= nextSendNanos) {
       nextSendNanos += interval;
       if (nextSendNanos <= nowNanos) {
         nextSendNanos = nowNanos + interval;
       }
+    } else if (answer) {
+      nextSendNanos = nowNanos + interval; // the grid moves to the owner's heartbeats
     } else {
       nextSendNanos = Math.min(nextSendNanos, nowNanos + interval); // quiet → fast at once
     }
