@@ -39,6 +39,15 @@ public final class ProtocolMachine {
 
   static final int QUIET_TOLERANCE = 5;
 
+  /** Heartbeats at the fast rate that advertise the quiet timing before a node goes quiet. */
+  static final int QUIET_ANNOUNCE = 3;
+
+  /**
+   * An answering backup's next heartbeat comes an interval and this fraction of one after the
+   * owner's (see {@link #answersOwner}): 31 ms at 1 s, room for the owner's timer lateness.
+   */
+  static final int ANSWER_GRACE = 32;
+
   private ProtocolConfig config;
   private int groupTable; // the revision of config's group table, advertised in version 4
   private final long bootEpoch;
@@ -122,22 +131,33 @@ public final class ProtocolMachine {
   /**
    * A node that holds nothing sends its next heartbeat with the owner's, in the wakeup the owner's
    * heartbeat caused, when it is due before the owner's next one: one wakeup instead of two at
-   * rest. Only ever earlier than due (the grid moves to now), and at most once per half interval,
-   * so no gap grows and the rate stays the owner's (docs/design/protocol.md, "Cost per event").
+   * rest. Its grid then moves to now plus an interval and a grace ({@link #ANSWER_GRACE}), so the
+   * owner's next heartbeat, a little late, still comes first. One of ours that beat the owner's by
+   * less than the grace (the owner was later than that) moves the grid the same way without
+   * sending. Heartbeats are only ever earlier than due or a grace late, a gap at most two graces
+   * longer than the interval, far inside warnTime and deadTime; one owner only, so the rate stays
+   * its (docs/design/protocol.md, "Cost per event").
    */
   private boolean answersOwner(Heartbeat heartbeat, long nowNanos) {
-    if (nowNanos >= nextSendNanos
-        || nextSendNanos - nowNanos > heartbeat.keepaliveMillis() * 1_000_000L
-        || nowNanos - lastSendNanos < sendIntervalNanos / 2) {
+    if (nowNanos >= nextSendNanos || !heartbeat.sender().equals(anchor())) return false;
+    long grace = sendIntervalNanos / ANSWER_GRACE;
+    if (nowNanos - lastSendNanos < grace) { // also the owner's same heartbeat on another path
+      nextSendNanos = Math.max(nextSendNanos, nowNanos + sendIntervalNanos + grace);
       return false;
     }
+    return nextSendNanos - nowNanos <= heartbeat.keepaliveMillis() * 1_000_000L;
+  }
+
+  /**
+   * While this node holds no group, the owner of the first: the node whose heartbeats it answers.
+   */
+  private String anchor() {
+    String anchor = "";
     for (var g : groups.values()) {
-      if (g.held()) return false;
+      if (g.held()) return "";
+      if (anchor.isEmpty()) anchor = g.owner();
     }
-    for (var e : heartbeat.entries()) {
-      if (e.kind() == GroupEntry.Kind.CLAIM) return true;
-    }
-    return false;
+    return anchor;
   }
 
   /** The clock advanced: liveness, timers, periodic heartbeats. */
@@ -405,12 +425,15 @@ public final class ProtocolMachine {
     var self = config.selfSpec();
     var timing = config.timing();
     long keepalive = timing.keepalive().toNanos();
-    long interval = keepalive;
+    long interval = keepalive; // advertised
+    long every = keepalive; // sent
     long deadTime = timing.deadTime().toNanos();
-    if (entries.isEmpty()
-        && keepalive < QUIET_INTERVAL_MAX
-        && nowNanos - calmSinceNanos >= deadTime) {
+    long calm = nowNanos - calmSinceNanos;
+    if (entries.isEmpty() && keepalive < QUIET_INTERVAL_MAX && calm >= deadTime) {
       interval = Math.max(keepalive, Math.min(10 * keepalive, QUIET_INTERVAL_MAX));
+      // The peers learn the quiet deadTime before the first long gap: were the one heartbeat that
+      // announces it lost, they would count this node dead at the fast deadTime.
+      if (calm >= deadTime + QUIET_ANNOUNCE * keepalive) every = interval;
       deadTime = Math.max(deadTime, QUIET_TOLERANCE * interval);
     }
     var echoes = new ArrayList<Echo>();
@@ -458,16 +481,16 @@ public final class ProtocolMachine {
       }
     }
     lastSendNanos = nowNanos;
-    sendIntervalNanos = interval;
+    sendIntervalNanos = every;
     if (nowNanos >= nextSendNanos) {
-      nextSendNanos += interval;
+      nextSendNanos += every;
       if (nextSendNanos <= nowNanos) {
-        nextSendNanos = nowNanos + interval;
+        nextSendNanos = nowNanos + every;
       }
     } else if (answer) {
-      nextSendNanos = nowNanos + interval; // the grid moves to the owner's heartbeats
+      nextSendNanos = nowNanos + every + every / ANSWER_GRACE; // to the owner's heartbeats
     } else {
-      nextSendNanos = Math.min(nextSendNanos, nowNanos + interval); // quiet → fast at once
+      nextSendNanos = Math.min(nextSendNanos, nowNanos + every); // quiet → fast at once
     }
   }
 

@@ -188,7 +188,8 @@ class ProtocolMachineTest {
     assertThat(sent(esclave.onHeartbeat(fastOwner(), 0, MS))).isNotEmpty();
     var early = runUntil(esclave, 20 * MS);
     assertThat(early).allSatisfy(hb -> assertThat(hb.keepaliveMillis()).isEqualTo(5));
-    // Then quiet: every 50 ms, advertising 50 ms and five of them as its deadTime.
+    // Then quiet: advertising 50 ms and five of them as its deadTime, three times at the fast rate
+    // (so the peers know the longer deadTime before the first long gap), then every 50 ms.
     long t = 20 * MS;
     var quiet = new java.util.ArrayList<Heartbeat>();
     for (; t < 500 * MS; t += 5 * MS) { // the owner keeps sending every 5 ms
@@ -196,7 +197,7 @@ class ProtocolMachineTest {
       quiet.addAll(runUntil(esclave, t + 5 * MS - 1));
     }
     var settled = quiet.subList(2, quiet.size());
-    assertThat(settled).hasSizeBetween(8, 10);
+    assertThat(settled).hasSizeBetween(3 + 8, 3 + 10);
     assertThat(settled)
         .allSatisfy(
             hb -> {
@@ -215,5 +216,54 @@ class ProtocolMachineTest {
               assertThat(hb.keepaliveMillis()).isEqualTo(5);
               assertThat(hb.deadTimeMillis()).isEqualTo(25);
             });
+  }
+
+  @Test
+  void aBackupAnswersTheOwnersHeartbeatsInTheirWakeupsAndFindsThemAgainAfterALateOne() {
+    var esclave = machine(TestConfigs.tutorial("esclave"), 1); // keepalive 2 s, deadTime 10 s
+    esclave.start(0);
+    long interval = 2000 * MS;
+    long grace = interval / ProtocolMachine.ANSWER_GRACE;
+    var random = new java.util.Random(27);
+    var onTimer = new java.util.ArrayList<Long>();
+    var answered = new java.util.ArrayList<Long>();
+    long late = 0;
+    long arrival = 0;
+    for (int k = 1; k <= 40; k++) {
+      // The owner's timer runs late by less than the grace; from the 20th on by two graces more.
+      if (k == 20) late = 2 * grace;
+      arrival = k * interval + 700 * MS + late + random.nextLong(grace * 3 / 4);
+      onTimer.addAll(ticksUntil(esclave, arrival - 1));
+      var out =
+          sent(esclave.onHeartbeat(from("maitre", 200, GroupEntry.claim("vip", 1)), 0, arrival));
+      if (!out.isEmpty()) answered.add(arrival);
+    }
+    // Settled (the owner's heartbeats 5 to 40), the backup sends only in the owner's wakeups (the
+    // first answer, 700 ms after its own heartbeat, moved its grid); its timer beat the owner once,
+    // at the jump, and the owner's next heartbeat was answered again.
+    long settled = 5 * interval;
+    assertThat(onTimer).filteredOn(t -> t > settled).hasSize(1);
+    assertThat(answered).filteredOn(t -> t > settled).hasSizeBetween(35, 36);
+    var sends = new java.util.ArrayList<Long>(answered);
+    sends.addAll(onTimer);
+    // The owner dies: the backup's timer sends again, the first a grace late, and it takes over.
+    sends.addAll(ticksUntil(esclave, arrival + 9_000 * MS));
+    var takeover = esclave.onTick(arrival + 10_001 * MS);
+    assertThat(acquires(takeover)).isTrue();
+    var after = sends.stream().filter(t -> t > settled).sorted().toList();
+    for (int i = 1; i < after.size(); i++) {
+      assertThat(after.get(i) - after.get(i - 1)).isLessThanOrEqualTo(interval + 2 * grace);
+    }
+    assertThat(after.getLast() - arrival).isGreaterThan(4 * interval);
+  }
+
+  /** Like {@link #runUntil}, but the times at which the machine's own deadlines sent heartbeats. */
+  private static List<Long> ticksUntil(ProtocolMachine m, long until) {
+    var out = new java.util.ArrayList<Long>();
+    while (m.nextDeadlineNanos() <= until) {
+      long t = m.nextDeadlineNanos();
+      if (!sent(m.onTick(t)).isEmpty()) out.add(t);
+    }
+    return out;
   }
 }
