@@ -98,7 +98,9 @@ final class HeartbeatPaths implements PathSender {
                     + path
                     + ") is not usable: "
                     + e.getMessage()
-                    + " (is the address configured on this host?)",
+                    + (e instanceof SharedSockets.TagCollision
+                        ? ""
+                        : " (is the address configured on this host?)"),
                 e);
           }
           sockets.add(socket);

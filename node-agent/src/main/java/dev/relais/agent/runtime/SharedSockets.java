@@ -132,7 +132,7 @@ final class SharedSockets {
     long tag = HeartbeatCodec.clusterTag(cluster);
     for (Map.Entry<String, Subscriber> other : shared.receivers.entrySet()) {
       if (!other.getKey().equals(cluster) && HeartbeatCodec.clusterTag(other.getKey()) == tag) {
-        throw new IOException(
+        throw new TagCollision(
             "clusters "
                 + other.getKey()
                 + " and "
@@ -150,6 +150,15 @@ final class SharedSockets {
     shared.byTag.put(tag, subscriber);
     shared.noteOnly();
     return new Lease(config, cluster, shared);
+  }
+
+  /**
+   * Two of the agent's clusters would share a socket and a wire tag: a config error, not a host's.
+   */
+  static final class TagCollision extends IOException {
+    TagCollision(String message) {
+      super(message);
+    }
   }
 
   /** Open sockets, for tests and diagnostics. */

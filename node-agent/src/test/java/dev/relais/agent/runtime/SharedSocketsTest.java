@@ -1,6 +1,7 @@
 package dev.relais.agent.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.relais.agent.protocol.Effect;
 import dev.relais.agent.protocol.HeartbeatCodec;
@@ -73,6 +74,44 @@ class SharedSocketsTest {
     assertThat(shared.open()).as("the other cluster still uses it").isEqualTo(1);
     two.close();
     assertThat(shared.open()).isZero();
+  }
+
+  @Test
+  void twoClustersWhoseWireTagsCollideAreRefusedOneSocketAndTheFirstKeepsIt() throws Exception {
+    // Found by a birthday search over "relais/c<N>": the first 4 bytes of SHA-256 are fc7f5530.
+    String first = "relais/c23851";
+    String second = "relais/c86848";
+    assertThat(HeartbeatCodec.clusterTag(second)).isEqualTo(HeartbeatCodec.clusterTag(first));
+    Queue<Integer> heard = new ConcurrentLinkedQueue<>();
+    SharedSockets shared = new SharedSockets(loop, reason -> {});
+    var binding =
+        new TransportConfig(
+            0,
+            Optional.of(InetAddress.getLoopbackAddress()),
+            false,
+            Optional.empty(),
+            List.of(),
+            1);
+
+    var lease = shared.acquire(binding, first, (d, n, s) -> heard.add(n));
+    assertThatThrownBy(() -> shared.acquire(binding, second, (d, n, s) -> heard.add(-n)))
+        .isInstanceOf(SharedSockets.TagCollision.class)
+        .hasMessageContaining(first)
+        .hasMessageContaining(second)
+        .hasMessageContaining("0xfc7f5530")
+        .hasMessageContaining("another port or address");
+
+    try (DatagramSocket sender = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      sender.send(new DatagramPacket(new byte[] {4, 5, 6}, 3, lease.socket().localAddress()));
+    }
+    Awaitility.await().atMost(5, TimeUnit.SECONDS).until(() -> heard.size() == 1);
+    assertThat(heard).as("the first cluster still receives alone").containsExactly(3);
+    lease.close();
+    assertThat(shared.open()).as("the refusal left no lease behind").isZero();
+
+    var afterwards = shared.acquire(binding, second, (d, n, s) -> heard.add(-n));
+    assertThat(shared.open()).isEqualTo(1);
+    afterwards.close();
   }
 
   private static byte[] firstHeartbeat(ProtocolConfig config) {
