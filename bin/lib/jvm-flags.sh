@@ -6,7 +6,7 @@
 # Why each agent flag: docs/design/runtime.md ("JVM settings").
 
 # The defaults, replaced whole by RELAIS_JVM_OPTS (agent) or RELAIS_OPERATOR_JVM_OPTS (operator).
-RELAIS_AGENT_JVM_DEFAULTS="-XX:+UseSerialGC -Xms16m -Xmx48m -Xmn1m -Xss256k -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=16m -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=0.05 -XX:+UseCompactObjectHeaders -XX:TrimNativeHeapInterval=5000 -XX:-UsePerfData -Xshare:off -XX:+UnlockDiagnosticVMOptions -XX:AsyncDeflationInterval=0 -XX:ServiceThreadCleanupInterval=60000 -Dio.netty.allocator.type=unpooled"
+RELAIS_AGENT_JVM_DEFAULTS="-XX:+UseSerialGC -Xms16m -Xmx48m -Xmn1m -Xss256k -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=16m -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=0.2 -XX:SweeperThreshold=50 -XX:+UseCompactObjectHeaders -XX:TrimNativeHeapInterval=5000 -XX:-UsePerfData -Xshare:off -XX:+UnlockDiagnosticVMOptions -XX:AsyncDeflationInterval=0 -XX:ServiceThreadCleanupInterval=60000 -Dio.netty.allocator.type=unpooled"
 RELAIS_OPERATOR_JVM_DEFAULTS="-XX:+UseSerialGC -Xmx256m"
 
 # Sets RELAIS_JAVA_ARGS to what follows `java` for COMPONENT with its jars in DIR. Some flags are
