@@ -97,10 +97,7 @@ final class HeartbeatPaths implements PathSender {
                     + " (path "
                     + path
                     + ") is not usable: "
-                    + e.getMessage()
-                    + (e instanceof SharedSockets.TagCollision
-                        ? ""
-                        : " (is the address configured on this host?)"),
+                    + e.getMessage(),
                 e);
           }
           sockets.add(socket);

@@ -123,7 +123,12 @@ final class SharedSockets {
         Thread.currentThread().interrupt();
         throw new IOException("interrupted while binding a heartbeat socket", e);
       } catch (Exception e) { // netty rethrows the bind's cause unchecked, whatever it is
-        throw new IOException(e.getMessage(), e);
+        throw new IOException(
+            e.getMessage()
+                + (config.bindAddress().isPresent()
+                    ? " (is the address configured on this host?)"
+                    : ""),
+            e);
       }
       sockets.put(config, fresh);
       shared = fresh;

@@ -42,14 +42,7 @@ class SharedSocketsTest {
     AgentConfigs.Loaded lab = RuntimeLab.config();
     AgentConfigs.Loaded other =
         RuntimeLab.config(1, y -> y.replace("metadata: {name: lab,", "metadata: {name: other,"));
-    var binding =
-        new TransportConfig(
-            0,
-            Optional.of(InetAddress.getLoopbackAddress()),
-            false,
-            Optional.empty(),
-            List.of(),
-            1);
+    TransportConfig binding = loopback();
 
     var one = shared.acquire(binding, lab.model().clusterId(), (d, n, s) -> first.add(n));
     var two = shared.acquire(binding, other.model().clusterId(), (d, n, s) -> second.add(n));
@@ -84,14 +77,7 @@ class SharedSocketsTest {
     assertThat(HeartbeatCodec.clusterTag(second)).isEqualTo(HeartbeatCodec.clusterTag(first));
     Queue<Integer> heard = new ConcurrentLinkedQueue<>();
     SharedSockets shared = new SharedSockets(loop, reason -> {});
-    var binding =
-        new TransportConfig(
-            0,
-            Optional.of(InetAddress.getLoopbackAddress()),
-            false,
-            Optional.empty(),
-            List.of(),
-            1);
+    TransportConfig binding = loopback();
 
     var lease = shared.acquire(binding, first, (d, n, s) -> heard.add(n));
     assertThatThrownBy(() -> shared.acquire(binding, second, (d, n, s) -> heard.add(-n)))
@@ -112,6 +98,12 @@ class SharedSocketsTest {
     var afterwards = shared.acquire(binding, second, (d, n, s) -> heard.add(-n));
     assertThat(shared.open()).isEqualTo(1);
     afterwards.close();
+  }
+
+  /** A unicast binding on loopback, on a port the kernel picks. */
+  private static TransportConfig loopback() {
+    return new TransportConfig(
+        0, Optional.of(InetAddress.getLoopbackAddress()), false, Optional.empty(), List.of(), 1);
   }
 
   private static byte[] firstHeartbeat(ProtocolConfig config) {
