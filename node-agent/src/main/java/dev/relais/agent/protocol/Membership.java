@@ -145,6 +145,22 @@ final class Membership {
   }
 
   /**
+   * Every peer is alive and settled (neither starting nor leaving): none whose return, restart or
+   * first heartbeat would need an answer soon.
+   */
+  boolean allSettled() {
+    for (var p : order) {
+      if (!p.alive
+          || p.latest == null
+          || p.latest.status() == NodeStatus.INIT
+          || p.latest.status() == NodeStatus.LEAVING) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
    * Records a heartbeat received on {@code path}; returns true when it is news — the peer or a path
    * came back, or it is newer than the latest one and says something the election reads (status,
    * priority, ping reach, group entries) differently — so the caller should re-evaluate claims.
@@ -351,6 +367,14 @@ final class Membership {
 
   /** The earliest moment at which {@link #onTick} would report or decide something. */
   long nextDeadline() {
+    return nextDeadline(true);
+  }
+
+  /**
+   * The earliest moment at which {@link #onTick} would report or decide something; without {@code
+   * warnings}, leaving out a live peer's late warning, which decides nothing.
+   */
+  long nextDeadline(boolean warnings) {
     long next = Long.MAX_VALUE;
     for (var peer : order) {
       long deadNanos = deadNanos(peer);
@@ -358,7 +382,7 @@ final class Membership {
       if (peer.alive || (!peer.heard && !peer.lateReported)) {
         next = Math.min(next, base + deadNanos + 1);
       }
-      if (peer.alive && !peer.lateReported) {
+      if (warnings && peer.alive && !peer.lateReported) {
         next = Math.min(next, base + warnNanos(peer) + 1);
       }
       for (int i = 0; i < peer.paths; i++) {

@@ -6,6 +6,7 @@ import dev.relais.agent.protocol.Effect.Report;
 import dev.relais.agent.protocol.Effect.SendHeartbeat;
 import dev.relais.agent.protocol.Effect.ShutdownComplete;
 import dev.relais.agent.protocol.Effect.StateChange;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -47,6 +48,9 @@ public final class ProtocolMachine {
    * owner's (see {@link #answersOwner}): 31 ms at 1 s, room for the owner's timer lateness.
    */
   static final int ANSWER_GRACE = 32;
+
+  /** A calm node's reads wait at most this long (see {@link #deferReadsUntil}). */
+  static final long DEFER_MAX = 50_000_000L;
 
   private ProtocolConfig config;
   private int groupTable; // the revision of config's group table, advertised in version 4
@@ -251,6 +255,49 @@ public final class ProtocolMachine {
   /** When {@link #onTick} must be called next; {@code Long.MAX_VALUE} once stopped. */
   public long nextDeadlineNanos() {
     return nextDeadline;
+  }
+
+  /**
+   * Until when the runtime may leave peers' datagrams unread in the kernel's queues, or {@code
+   * Long.MIN_VALUE} to read each as it comes. At that moment, and before any other input, it reads
+   * what waited, passes each heartbeat to {@link #onHeartbeat} with the time it came (so a late
+   * read is judged as a timely one) and calls {@link #onTick}; that moment replaces {@link
+   * #nextDeadlineNanos()} as its wakeup.
+   *
+   * <p>Only a calm node defers: a keepalive under {@link #QUIET_INTERVAL_MAX} (slower, a wakeup per
+   * heartbeat is no cost worth a wait), nothing sent at once for a deadTime, every group owned and
+   * none waiting on a deadline of its own (a hold, a handoff, damping). The deadlines that decide,
+   * a peer's or a path's death and this node's next heartbeat, are kept exactly, as reads come at
+   * them; what a peer's heartbeat sets off, an answer or a handoff it offers, waits at most {@link
+   * #DEFER_MAX} or to the next such deadline; a late warning waits for the next read. The first
+   * change makes the node read at once again, for a deadTime. docs/design/protocol.md, "Deferred
+   * reads".
+   */
+  public long deferReadsUntil(long nowNanos) {
+    if (!started
+        || stopped
+        || leaving
+        || !canAct
+        || groupsDeadline != Long.MAX_VALUE
+        || !membership.allSettled()
+        || config.timing().keepalive().toNanos() >= QUIET_INTERVAL_MAX
+        || nowNanos - calmSinceNanos < config.timing().deadTime().toNanos()) {
+      return Long.MIN_VALUE;
+    }
+    for (var g : groups.values()) {
+      if (g.owner().isEmpty()) return Long.MIN_VALUE;
+    }
+    long until = Math.min(nowNanos + readDeferralBound(config).toNanos(), nextSendNanos);
+    until = Math.min(until, membership.nextDeadline(false));
+    return until > nowNanos ? until : Long.MIN_VALUE;
+  }
+
+  /**
+   * The longest a calm node leaves a datagram unread: {@link #DEFER_MAX}, and half the handoff
+   * bound, since a peer offering a handoff waits that long for the claim.
+   */
+  public static Duration readDeferralBound(ProtocolConfig config) {
+    return Duration.ofNanos(Math.min(DEFER_MAX, config.handoffBound().toNanos() / 2));
   }
 
   public NodeStatus status() {

@@ -24,6 +24,7 @@ import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,6 +86,16 @@ final class ClusterRuntime {
   private final Map<String, String> takeoverFrom = new HashMap<>();
   private ScheduledFuture<?> tick;
   private long tickAtNanos = Long.MAX_VALUE;
+  // Deferred reads (ProtocolMachine#deferReadsUntil): whether peers' datagrams wait in the
+  // kernel's queues, whether they are being read now, and the heartbeats read, newest per sender,
+  // path and wire version, each with the time it came.
+  private boolean deferring;
+  private boolean draining;
+  private final List<Arrival> arrivals = new ArrayList<>();
+  // Their effects, performed with the next input's (Effect#latestSends).
+  private final List<Effect> caughtUp = new ArrayList<>();
+  // The time of the machine's latest input: a heartbeat read late is never fed in before it.
+  private long machineNanos;
   // How long peers wait past a missed heartbeat of ours: advertised deadTime less keepalive.
   private long slackNanos;
   private volatile Throwable failure;
@@ -111,12 +122,13 @@ final class ClusterRuntime {
     this.held = new HeldGroups(loop, nanoClock, dataplane, metrics, log, clusterId, self);
     this.health =
         new HealthWatch(
-            loop, dataplane, log, clusterId, self, h -> dispatch(machine.onHealth(h, now())));
+            loop, dataplane, log, clusterId, self, h -> dispatch(machine.onHealth(h, input())));
     this.reporting = new Reporting(ctx.wallClock(), nanoClock, ctx.reportChanged());
     this.owners =
         new OwnerWatch(
             loop, dataplane, metrics, log, clusterId, self, ctx.wallClock(), this::publishReport);
-    this.withholding = new Withholding(loop, () -> guarded(() -> dispatch(machine.sendNow(now()))));
+    this.withholding =
+        new Withholding(loop, () -> guarded(() -> dispatch(machine.sendNow(input()))));
     this.paths = openPaths(model);
   }
 
@@ -204,15 +216,24 @@ final class ClusterRuntime {
     dispatch(machine.start(now()));
   }
 
-  /** A datagram from the transport (already on the loop). */
+  /** A datagram from the transport (already on the loop), read as it came. */
   void onDatagram(byte[] data, int length) {
+    onDatagram(data, length, 0);
+  }
+
+  /** A datagram from the transport (already on the loop) that waited {@code queuedAgo} ns. */
+  void onDatagram(byte[] data, int length, long queuedAgoNanos) {
     try {
       // instanceof, not a pattern switch: on C1-compiled code a type switch goes through an
       // un-inlined method-handle chain per call, measurable at hundreds of heartbeats a second.
       DecodeResult result = codec.decode(data, 0, length);
       if (result instanceof DecodeResult.Accepted accepted) {
         Heartbeat hb = accepted.heartbeat();
-        long now = now();
+        if (draining) {
+          arrived(hb, now() - queuedAgoNanos);
+          return;
+        }
+        long now = input(); // on a socket read as datagrams come: what waited elsewhere first
         peerMetrics.received(hb, now);
         reporting.heard(hb.sender(), now);
         dispatch(machine.onHeartbeat(hb, hb.path(), now));
@@ -223,6 +244,63 @@ final class ClusterRuntime {
     } catch (RuntimeException e) {
       died(e);
     }
+  }
+
+  private record Arrival(Heartbeat heartbeat, long atNanos) {}
+
+  /**
+   * Keeps a heartbeat read late unless a newer one of the same sender, path and version was read in
+   * the same drain: the newest says all the older ones said (heartbeats repeat the sender's whole
+   * state), so the machine sees the older ones as if lost, which the protocol bears. Each was
+   * verified and entered in the replay window all the same.
+   */
+  private void arrived(Heartbeat hb, long atNanos) {
+    for (int i = 0; i < arrivals.size(); i++) {
+      Heartbeat other = arrivals.get(i).heartbeat();
+      if (other.sender().equals(hb.sender())
+          && other.path() == hb.path()
+          && other.wireVersion() == hb.wireVersion()) {
+        if (other.bootEpoch() < hb.bootEpoch()
+            || (other.bootEpoch() == hb.bootEpoch() && other.sequence() < hb.sequence())) {
+          arrivals.set(i, new Arrival(hb, atNanos));
+        }
+        return;
+      }
+    }
+    arrivals.add(new Arrival(hb, atNanos));
+  }
+
+  /**
+   * Reads what waited on deferred sockets and feeds it to the machine in the order it came, each
+   * heartbeat at the time it came. Their effects wait for the caller's input's, in {@link
+   * #dispatch}.
+   */
+  private void catchUp() {
+    if (!deferring) return;
+    draining = true;
+    try {
+      paths.drain();
+    } finally {
+      draining = false;
+    }
+    if (arrivals.isEmpty()) return;
+    if (arrivals.size() > 1) arrivals.sort((a, b) -> Long.compare(a.atNanos(), b.atNanos()));
+    for (int i = 0; i < arrivals.size(); i++) {
+      Heartbeat hb = arrivals.get(i).heartbeat();
+      long at = Math.max(arrivals.get(i).atNanos(), machineNanos);
+      machineNanos = at;
+      peerMetrics.received(hb, at);
+      reporting.heard(hb.sender(), at);
+      caughtUp.addAll(machine.onHeartbeat(hb, hb.path(), at));
+    }
+    arrivals.clear();
+  }
+
+  /** The time for the machine's next input, after what waited on deferred sockets. */
+  private long input() {
+    catchUp();
+    machineNanos = now();
+    return machineNanos;
   }
 
   void onDataplaneEvent(DataplaneEvent event) {
@@ -250,8 +328,9 @@ final class ClusterRuntime {
 
   /** From now on this node advertises its configured deadTime (see {@link ProtocolConfigs}). */
   private void endStartupGrace() {
+    long now = input();
     codec.reconfigure(protocolConfig);
-    dispatch(machine.onConfig(protocolConfig, now()));
+    dispatch(machine.onConfig(protocolConfig, now));
   }
 
   /**
@@ -264,6 +343,7 @@ final class ClusterRuntime {
   void reconfigure(AgentConfigs.Loaded loaded, PathSender newPaths) {
     guarded(
         () -> {
+          long now = input();
           ProtocolConfig next = ProtocolConfigs.of(loaded, self);
           Duration oldDeadTime = model.timing().deadTime();
           model = loaded.model();
@@ -271,13 +351,14 @@ final class ClusterRuntime {
           peerMetrics.configure(next);
           if (newPaths != null) {
             PathSender old = paths;
+            old.deferReads(false); // nobody drains it from now on
             paths = newPaths;
             long keepMillis =
                 Math.max(oldDeadTime.toMillis(), model.timing().deadTime().toMillis());
             loop.schedule(old::close, keepMillis, TimeUnit.MILLISECONDS);
           }
           codec.reconfigure(next);
-          dispatch(machine.onConfig(next, now()));
+          dispatch(machine.onConfig(next, now));
           for (String group : held.groups()) {
             group(group)
                 .ifPresent(g -> held.update(group, ModelVips.vips(g), lifetime(), announcement()));
@@ -290,12 +371,13 @@ final class ClusterRuntime {
 
   /** Opens the paths a model needs (sockets shared with other users of the same binding). */
   PathSender openPaths(ClusterModel m) throws IOException {
-    return ctx.opener().open(m, self, (data, length, sender) -> onDatagram(data, length));
+    return ctx.opener()
+        .open(m, self, (data, length, sender, queuedAgo) -> onDatagram(data, length, queuedAgo));
   }
 
   /** Planned shutdown: hand every group over (make-before-break), then stop. Any thread. */
   CompletableFuture<Void> shutdown() {
-    loop.execute(() -> guarded(() -> dispatch(machine.requestShutdown(now()))));
+    loop.execute(() -> guarded(() -> dispatch(machine.requestShutdown(input()))));
     return stopped;
   }
 
@@ -318,10 +400,22 @@ final class ClusterRuntime {
     if (late != null) log.warn("cluster={} node={} {}", clusterId, self, late.describe());
     tick = null;
     tickAtNanos = Long.MAX_VALUE;
-    dispatch(machine.onTick(now));
+    dispatch(machine.onTick(input()));
   }
 
   private void dispatch(List<Effect> effects) {
+    if (caughtUp.isEmpty()) {
+      perform(effects);
+    } else {
+      caughtUp.addAll(effects);
+      List<Effect> all = Effect.latestSends(caughtUp);
+      caughtUp.clear();
+      perform(all);
+    }
+    schedule();
+  }
+
+  private void perform(List<Effect> effects) {
     for (int i = 0; i < effects.size(); i++) {
       Effect effect = effects.get(i);
       if (effect instanceof Effect.SendHeartbeat send) { // the hot one: see onDatagram
@@ -370,7 +464,6 @@ final class ClusterRuntime {
         }
       }
     }
-    schedule();
   }
 
   /**
@@ -426,10 +519,18 @@ final class ClusterRuntime {
   /**
    * Keeps the one timer at the machine's next deadline, later as well as earlier: on a backup each
    * heartbeat of the owner moves its deadline later, and a timer left at the old one woke the loop
-   * for nothing (cancelling and re-adding a scheduled task costs far less than a wakeup).
+   * for nothing (cancelling and re-adding a scheduled task costs far less than a wakeup). While the
+   * machine lets reads wait, the timer is at the moment they must be read instead, and the sockets
+   * are left unread till then.
    */
   private void schedule() {
-    long next = machine.nextDeadlineNanos();
+    long until = machine.deferReadsUntil(now());
+    boolean defer = until != Long.MIN_VALUE;
+    if (defer != deferring) {
+      deferring = defer;
+      paths.deferReads(defer);
+    }
+    long next = defer ? until : machine.nextDeadlineNanos();
     if (tick != null && next == tickAtNanos) {
       return;
     }

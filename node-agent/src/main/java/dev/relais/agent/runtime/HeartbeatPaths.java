@@ -198,6 +198,16 @@ final class HeartbeatPaths implements PathSender {
   }
 
   @Override
+  public void deferReads(boolean defer) {
+    for (int i = 0; i < sockets.size(); i++) sockets.get(i).deferReads(defer);
+  }
+
+  @Override
+  public void drain() {
+    for (int i = 0; i < sockets.size(); i++) sockets.get(i).drain();
+  }
+
+  @Override
   public void close() {
     sockets.forEach(SharedSockets.Lease::close);
   }

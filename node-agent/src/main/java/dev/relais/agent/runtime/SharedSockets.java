@@ -49,6 +49,23 @@ final class SharedSockets {
       return shared.socket;
     }
 
+    /**
+     * Defers this socket's reads (see {@link UdpTransport#deferReads}) while this cluster is its
+     * only user: another cluster's datagrams must not wait on this one's schedule.
+     */
+    void deferReads(boolean defer) {
+      synchronized (SharedSockets.this) {
+        Subscriber one = shared.only;
+        shared.socket.deferReads(
+            defer && !closed && one != null && one == shared.receivers.get(cluster));
+      }
+    }
+
+    /** Reads what waited on a deferred socket; see {@link UdpTransport#drain}. On the loop. */
+    void drain() {
+      if (!closed) shared.socket.drain();
+    }
+
     @Override
     public void close() {
       synchronized (SharedSockets.this) {
@@ -88,19 +105,20 @@ final class SharedSockets {
 
     void noteOnly() {
       only = receivers.size() == 1 ? receivers.values().iterator().next() : null;
+      if (only == null && socket != null) socket.deferReads(false);
     }
 
     @Override
-    public void onDatagram(byte[] data, int length, InetSocketAddress sender) {
+    public void onDatagram(byte[] data, int length, InetSocketAddress sender, long queuedAgo) {
       Subscriber one = only;
       if (one != null) {
-        one.receiver.onDatagram(data, length, sender);
+        one.receiver.onDatagram(data, length, sender, queuedAgo);
         return;
       }
       OptionalLong tag = HeartbeatCodec.peekClusterTag(data, 0, length);
       Subscriber s = tag.isPresent() ? byTag.get(tag.getAsLong()) : null;
       if (s != null) {
-        s.receiver.onDatagram(data, length, sender);
+        s.receiver.onDatagram(data, length, sender, queuedAgo);
       } else {
         unknownCluster.accept(tag.isPresent() ? "CLUSTER" : "MALFORMED");
       }

@@ -1,6 +1,7 @@
 package dev.relais.agent.transport;
 
 import dev.relais.agent.protocol.HeartbeatCodec;
+import dev.relais.agent.transport.ffm.QueuedDatagrams;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -11,13 +12,16 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.SocketProtocolFamily;
+import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
+import java.time.Instant;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,15 +43,51 @@ public final class UdpTransport implements AutoCloseable {
    */
   public static final int RECEIVE_BUFFER_BYTES = HeartbeatCodec.MAX_DATAGRAM_BYTES + 1;
 
-  /** Called on the event loop for each datagram; {@code data} is valid only during the call. */
+  /**
+   * Datagrams one {@link #drain} reads at most: a peer's few keepalives' worth, many times over.
+   */
+  static final int DRAIN_MAX = 256;
+
+  /**
+   * Called on the event loop for each datagram; {@code data} is valid only during the call. {@code
+   * queuedAgoNanos}: how long the datagram waited in the kernel's queue, 0 when read as it came.
+   */
   public interface Receiver {
-    void onDatagram(byte[] data, int length, InetSocketAddress sender);
+    void onDatagram(byte[] data, int length, InetSocketAddress sender, long queuedAgoNanos);
   }
 
   private final Channel channel;
+  private final Receiver receiver;
+  private final InetSocketAddress peer;
+  private final QueuedDatagrams queued; // null: this socket is always read as datagrams come
+  private boolean deferred;
+  private long drainStartEpochNanos;
+  private final QueuedDatagrams.Sink sink = this::drained;
 
-  private UdpTransport(Channel channel) {
+  private UdpTransport(Channel channel, Receiver receiver, TransportConfig config) {
     this.channel = channel;
+    this.receiver = receiver;
+    this.peer = config.connectedTo().orElse(null);
+    this.queued = queuedReader(channel, config);
+  }
+
+  /**
+   * Reads may be deferred on a peer's own connected socket on epoll: it holds that peer's datagrams
+   * only (so the sender is known), and no read budget toggles its reading. Sockets that strangers
+   * reach keep being read as datagrams come.
+   */
+  private static QueuedDatagrams queuedReader(Channel channel, TransportConfig config) {
+    if (!(channel instanceof EpollDatagramChannel epoll)
+        || config.connectedTo().isEmpty()
+        || config.readsPerSecond() > 0) {
+      return null;
+    }
+    try {
+      return QueuedDatagrams.of(epoll.fd().intValue(), RECEIVE_BUFFER_BYTES);
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("heartbeat socket {}: reads cannot be deferred ({})", config.connectedTo(), e);
+      return null;
+    }
   }
 
   public static UdpTransport bind(EventLoopGroup loop, TransportConfig config, Receiver receiver)
@@ -75,7 +115,7 @@ public final class UdpTransport implements AutoCloseable {
                 ByteBuf content = packet.content();
                 int length = Math.min(content.readableBytes(), scratch.length);
                 content.getBytes(content.readerIndex(), scratch, 0, length);
-                receiver.onDatagram(scratch, length, packet.sender());
+                receiver.onDatagram(scratch, length, packet.sender(), 0);
               }
 
               @Override
@@ -129,7 +169,7 @@ public final class UdpTransport implements AutoCloseable {
         "heartbeat transport bound to {} ({})",
         ch.localAddress(),
         EventLoops.epoll() ? "epoll" : "nio");
-    return new UdpTransport(ch);
+    return new UdpTransport(ch, receiver, config);
   }
 
   private static NetworkInterface networkInterface(String name) throws SocketException {
@@ -150,6 +190,52 @@ public final class UdpTransport implements AutoCloseable {
       channel.write(new DatagramPacket(buf, destinations.get(i)), channel.voidPromise());
     }
     channel.flush();
+  }
+
+  /** Whether {@link #deferReads} can take effect on this socket. */
+  public boolean deferrable() {
+    return queued != null;
+  }
+
+  /**
+   * Deferred: datagrams wait in the kernel's queue, waking nobody, until {@link #drain}; otherwise
+   * netty reads each as it comes (and at once what waited). Any thread.
+   */
+  public void deferReads(boolean defer) {
+    if (queued == null) return;
+    if (!channel.eventLoop().inEventLoop()) {
+      channel.eventLoop().execute(() -> deferReads(defer));
+      return;
+    }
+    if (defer == deferred || !channel.isOpen()) return;
+    deferred = defer;
+    channel.config().setAutoRead(!defer);
+  }
+
+  /**
+   * Hands every datagram that waited to the receiver, with how long it waited (by the kernel's
+   * receive timestamp, so a datagram read late still counts from when it came). On the event loop;
+   * does nothing unless reads are deferred.
+   */
+  public int drain() {
+    if (!deferred || !channel.isOpen()) return 0;
+    drainStartEpochNanos = epochNanos();
+    try {
+      return queued.drain(DRAIN_MAX, sink);
+    } catch (IOException e) {
+      LOG.debug("heartbeat socket {}: {}", peer, e.getMessage());
+      return 0;
+    }
+  }
+
+  private void drained(byte[] data, int length, long queuedEpochNanos) {
+    long ago = queuedEpochNanos == 0 ? 0 : Math.max(0, drainStartEpochNanos - queuedEpochNanos);
+    receiver.onDatagram(data, length, peer, ago);
+  }
+
+  private static long epochNanos() {
+    Instant now = Instant.now();
+    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
   }
 
   public InetSocketAddress localAddress() {

@@ -32,10 +32,10 @@ class DataplaneArchitectureTest {
   }
 
   @Test
-  void onlyTheFfmPackageUsesTheForeignFunctionApi() {
+  void onlyTheFfmPackagesUseTheForeignFunctionApi() {
     noClasses()
         .that()
-        .resideOutsideOfPackage("dev.relais.agent.dataplane.ffm")
+        .resideOutsideOfPackages("dev.relais.agent.dataplane.ffm", "dev.relais.agent.transport.ffm")
         .should()
         .dependOnClassesThat()
         .resideInAPackage("java.lang.foreign..")

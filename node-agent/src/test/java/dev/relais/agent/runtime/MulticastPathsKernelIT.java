@@ -115,7 +115,7 @@ class MulticastPathsKernelIT {
                         Optional.of(InetAddress.getByName(GROUP)),
                         List.of("enp0s3", CABLE),
                         1),
-                    (data, length, sender) ->
+                    (data, length, sender, ago) ->
                         bySource
                             .computeIfAbsent(
                                 sender.getAddress().getHostAddress() + "/" + data[0],
@@ -125,7 +125,7 @@ class MulticastPathsKernelIT {
     ClusterModel model = model();
     HeartbeatPaths paths =
         lab.inNamespace(
-            "maitre", () -> HeartbeatPaths.open(shared, model, "maitre", (d, n, s) -> {}));
+            "maitre", () -> HeartbeatPaths.open(shared, model, "maitre", (d, n, s, ago) -> {}));
     try {
       // The receiving socket, and one sender per path.
       assertThat(shared.open()).isEqualTo(3);

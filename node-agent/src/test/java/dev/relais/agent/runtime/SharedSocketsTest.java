@@ -44,8 +44,8 @@ class SharedSocketsTest {
         RuntimeLab.config(1, y -> y.replace("metadata: {name: lab,", "metadata: {name: other,"));
     TransportConfig binding = loopback();
 
-    var one = shared.acquire(binding, lab.model().clusterId(), (d, n, s) -> first.add(n));
-    var two = shared.acquire(binding, other.model().clusterId(), (d, n, s) -> second.add(n));
+    var one = shared.acquire(binding, lab.model().clusterId(), (d, n, s, ago) -> first.add(n));
+    var two = shared.acquire(binding, other.model().clusterId(), (d, n, s, ago) -> second.add(n));
     assertThat(two.socket()).isSameAs(one.socket());
     assertThat(shared.open()).isEqualTo(1);
 
@@ -79,8 +79,8 @@ class SharedSocketsTest {
     SharedSockets shared = new SharedSockets(loop, reason -> {});
     TransportConfig binding = loopback();
 
-    var lease = shared.acquire(binding, first, (d, n, s) -> heard.add(n));
-    assertThatThrownBy(() -> shared.acquire(binding, second, (d, n, s) -> heard.add(-n)))
+    var lease = shared.acquire(binding, first, (d, n, s, ago) -> heard.add(n));
+    assertThatThrownBy(() -> shared.acquire(binding, second, (d, n, s, ago) -> heard.add(-n)))
         .isInstanceOf(SharedSockets.TagCollision.class)
         .hasMessageContaining(first)
         .hasMessageContaining(second)
@@ -95,7 +95,7 @@ class SharedSocketsTest {
     lease.close();
     assertThat(shared.open()).as("the refusal left no lease behind").isZero();
 
-    var afterwards = shared.acquire(binding, second, (d, n, s) -> heard.add(-n));
+    var afterwards = shared.acquire(binding, second, (d, n, s, ago) -> heard.add(-n));
     assertThat(shared.open()).isEqualTo(1);
     afterwards.close();
   }

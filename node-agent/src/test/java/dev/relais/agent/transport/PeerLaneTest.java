@@ -63,7 +63,7 @@ class PeerLaneTest {
             UdpTransport.bind(
                 loop,
                 binding(0),
-                (d, n, s) -> {
+                (d, n, s, ago) -> {
                   onPath.incrementAndGet();
                   if (s.getAddress().equals(PEER)) peerOnPath.incrementAndGet();
                   burn(50_000);
@@ -73,7 +73,7 @@ class PeerLaneTest {
                 loop,
                 binding(path.localAddress().getPort())
                     .connectedTo((InetSocketAddress) peer.getLocalSocketAddress()),
-                (d, n, s) -> onLane.incrementAndGet())) {
+                (d, n, s, ago) -> onLane.incrementAndGet())) {
       InetSocketAddress to = path.localAddress();
       byte[] forged = new byte[1232];
       byte[] heartbeat = new byte[116];
@@ -112,13 +112,13 @@ class PeerLaneTest {
     try (DatagramSocket peer = new DatagramSocket(new InetSocketAddress(PEER, 0));
         DatagramSocket stranger = new DatagramSocket(new InetSocketAddress(STRANGER, 0));
         UdpTransport path =
-            UdpTransport.bind(loop, binding(0), (d, n, s) -> onPath.incrementAndGet());
+            UdpTransport.bind(loop, binding(0), (d, n, s, ago) -> onPath.incrementAndGet());
         UdpTransport lane =
             UdpTransport.bind(
                 loop,
                 binding(path.localAddress().getPort())
                     .connectedTo((InetSocketAddress) peer.getLocalSocketAddress()),
-                (d, n, s) -> onLane.incrementAndGet())) {
+                (d, n, s, ago) -> onLane.incrementAndGet())) {
       for (int i = 0; i < 10; i++) {
         stranger.send(new DatagramPacket(new byte[100], 100, path.localAddress()));
       }
@@ -138,12 +138,12 @@ class PeerLaneTest {
     }
     InetSocketAddress peerAddress = new InetSocketAddress(PEER, peerPort);
     try (UdpTransport path =
-            UdpTransport.bind(loop, binding(0), (d, n, s) -> onPath.incrementAndGet());
+            UdpTransport.bind(loop, binding(0), (d, n, s, ago) -> onPath.incrementAndGet());
         UdpTransport lane =
             UdpTransport.bind(
                 loop,
                 binding(path.localAddress().getPort()).connectedTo(peerAddress),
-                (d, n, s) -> onLane.incrementAndGet())) {
+                (d, n, s, ago) -> onLane.incrementAndGet())) {
       // Nobody listens at the peer's address yet: the kernel answers port unreachable, and the
       // error is queued on the lane (it matches the lane's address pair).
       for (int i = 0; i < 5; i++) path.send(new byte[100], 100, List.of(peerAddress));

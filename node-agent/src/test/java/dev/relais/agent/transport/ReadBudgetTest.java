@@ -40,7 +40,7 @@ class ReadBudgetTest {
     try (DatagramSocket flooder =
             new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         UdpTransport socket =
-            UdpTransport.bind(loop, config, (d, n, s) -> read.incrementAndGet())) {
+            UdpTransport.bind(loop, config, (d, n, s, ago) -> read.incrementAndGet())) {
       byte[] datagram = new byte[200];
       long start = System.nanoTime();
       int sent = 50_000;
@@ -85,7 +85,7 @@ class ReadBudgetTest {
     try (DatagramSocket sender =
             new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         UdpTransport socket =
-            UdpTransport.bind(loop, config, (d, n, s) -> read.incrementAndGet())) {
+            UdpTransport.bind(loop, config, (d, n, s, ago) -> read.incrementAndGet())) {
       for (int i = 0; i < 50; i++) {
         sender.send(new DatagramPacket(new byte[100], 100, socket.localAddress()));
       }

@@ -29,11 +29,11 @@ class UdpTransportTest {
             UdpTransport.bind(
                 loop,
                 loopback(),
-                (data, length, sender) -> {
+                (data, length, sender, ago) -> {
                   lengths.add(length);
                   lastBytes.add(data[length - 1]);
                 });
-        UdpTransport sender = UdpTransport.bind(loop, loopback(), (d, l, s) -> {})) {
+        UdpTransport sender = UdpTransport.bind(loop, loopback(), (d, l, s, ago) -> {})) {
       int max = HeartbeatCodec.MAX_DATAGRAM_BYTES;
       for (int size : List.of(max, max + 1, 5_800)) {
         byte[] datagram = new byte[size];

@@ -8,6 +8,7 @@ import dev.relais.agent.protocol.NodeSpec;
 import dev.relais.agent.protocol.ProtocolConfig;
 import dev.relais.agent.protocol.Timing;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,6 +26,26 @@ public final class Clusters {
       Timing timing,
       FailbackPolicy failback,
       FlapDamping damping) {
+    return configs(
+        nodes, groups, timing, failback, damping, ProtocolConfig.defaultHandoffBound(timing));
+  }
+
+  /**
+   * The handoff bound the agent runs with: two keepalives, never below 100 ms (runtime's
+   * ProtocolConfigs), which also bounds how long a calm node's reads wait.
+   */
+  public static Duration agentHandoffBound(Timing timing) {
+    Duration two = ProtocolConfig.defaultHandoffBound(timing);
+    return two.compareTo(Duration.ofMillis(100)) >= 0 ? two : Duration.ofMillis(100);
+  }
+
+  public static List<ProtocolConfig> configs(
+      List<NodeSpec> nodes,
+      List<GroupSpec> groups,
+      Timing timing,
+      FailbackPolicy failback,
+      FlapDamping damping,
+      Duration handoffBound) {
     return nodes.stream()
         .map(
             n ->
@@ -38,7 +59,7 @@ public final class Clusters {
                     Set.of(),
                     Map.of(),
                     damping,
-                    ProtocolConfig.defaultHandoffBound(timing),
+                    handoffBound,
                     1,
                     KEYS))
         .toList();

@@ -3,6 +3,7 @@ package dev.relais.agent.protocol.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.relais.agent.protocol.FailbackPolicy;
+import dev.relais.agent.protocol.ProtocolMachine;
 import java.time.Duration;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -46,7 +47,8 @@ class FailbackPropertyTest {
     sim.advance(Duration.ofNanos((long) (r.nextDouble() * 3 * timing.deadTime().toNanos())));
     sim.start(preferred);
     long back = sim.nowNanos();
-    var bound = timing.keepalive().multipliedBy(4);
+    // A calm returned node reads the owner's offer up to the deferral bound late.
+    var bound = timing.keepalive().multipliedBy(4).plus(ProtocolMachine.readDeferralBound(config));
     switch (policy) {
       case FailbackPolicy.Auto() -> {
         sim.advance(bound);

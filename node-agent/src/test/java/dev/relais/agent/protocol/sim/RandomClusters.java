@@ -47,9 +47,15 @@ final class RandomClusters {
     for (int i = 0; i < g; i++) {
       groups.add(new GroupSpec("g" + i, nodes.get(r.nextInt(n)).name()));
     }
-    // Damping loose enough for one takeover and one failback per window.
+    // Damping loose enough for one takeover and one failback per window; the agent's handoff
+    // bound, which also bounds how long deferred reads wait.
     return Clusters.configs(
-        nodes, groups, timing, failback, new FlapDamping(4, Duration.ofMinutes(2)));
+        nodes,
+        groups,
+        timing,
+        failback,
+        new FlapDamping(4, Duration.ofMinutes(2)),
+        Clusters.agentHandoffBound(timing));
   }
 
   /** Jittered links: delay in [0.5 ms, maxDelayMs], loss and duplication as given. */

@@ -28,6 +28,10 @@ import java.util.function.UnaryOperator;
  * N protocol machines on one virtual clock, connected by a seeded {@link Network}. The VIPs a node
  * holds are whatever its Acquire/Release effects left; a crashed node holds nothing (powered off).
  * Optionally every heartbeat goes through the real codec (encode, sign, verify, replay window).
+ * Reads are deferred as the runtime defers them ({@link ProtocolMachine#deferReadsUntil}): while a
+ * node lets them wait, its datagrams queue, and at its next wakeup, or before any other input, the
+ * newest of each sender, path and version goes to the machine with the time it came, and the
+ * effects take place at the wakeup.
  */
 public final class SimulatedCluster {
   /** A VIP moved: {@code acquired} true for AcquireVip, false for ReleaseVip or a crash. */
@@ -44,6 +48,10 @@ public final class SimulatedCluster {
     long tickAt = Long.MAX_VALUE;
     long tickToken;
     long indexedSends;
+    boolean deferring;
+    long lastInput;
+    long wakeups;
+    final List<Queued> inbox = new ArrayList<>();
     final Set<String> held = new TreeSet<>();
     final Map<String, Long> heldSince = new HashMap<>();
 
@@ -55,6 +63,8 @@ public final class SimulatedCluster {
 
   private record Event(long nanos, long seq, Runnable action) {}
 
+  private record Queued(String from, Heartbeat heartbeat, int path, long at, long sentAt) {}
+
   /** {@code -Dsim.trace=true} prints every effect but heartbeats (use with {@code -Dsim.seed}). */
   private static final boolean TRACE = Boolean.getBoolean("sim.trace");
 
@@ -62,6 +72,8 @@ public final class SimulatedCluster {
   private final Random random;
   private final Network network;
   private final boolean wire;
+  // -Dsim.deferReads=false: every node reads each datagram as it comes (for comparison).
+  private boolean deferReads = !"false".equals(System.getProperty("sim.deferReads"));
   private final Map<String, Node> nodes = new LinkedHashMap<>();
   private final PriorityQueue<Event> queue =
       new PriorityQueue<>(
@@ -87,6 +99,24 @@ public final class SimulatedCluster {
     for (var c : configs) {
       nodes.put(c.self(), new Node(c.self(), c));
     }
+  }
+
+  /** Whether nodes defer reads when their machines allow it (as the runtime does); default yes. */
+  public SimulatedCluster deferReads(boolean defer) {
+    deferReads = defer;
+    return this;
+  }
+
+  /** Whether {@code name} leaves its datagrams unread until its next wakeup. */
+  public boolean deferring(String name) {
+    return nodes.get(name).deferring;
+  }
+
+  /**
+   * Timer wakeups plus datagrams read as they came, of {@code name}: the runtime's loop wakeups.
+   */
+  public long wakeups(String name) {
+    return nodes.get(name).wakeups;
   }
 
   public long seed() {
@@ -143,6 +173,8 @@ public final class SimulatedCluster {
     }
     node.up = false;
     node.machine = null;
+    node.inbox.clear();
+    node.deferring = false;
     node.tickAt = Long.MAX_VALUE;
     node.tickToken++;
     for (var g : node.held) {
@@ -155,14 +187,18 @@ public final class SimulatedCluster {
   public void shutdown(String name) {
     var node = nodes.get(name);
     if (node.up) {
-      apply(node, node.machine.requestShutdown(now));
+      var out = catchUp(node);
+      out.addAll(node.machine.requestShutdown(now));
+      apply(node, Effect.latestSends(out));
     }
   }
 
   public void setHealth(String name, Health health) {
     var node = nodes.get(name);
     if (node.up) {
-      apply(node, node.machine.onHealth(health, now));
+      var out = catchUp(node);
+      out.addAll(node.machine.onHealth(health, now));
+      apply(node, Effect.latestSends(out));
     }
   }
 
@@ -176,10 +212,12 @@ public final class SimulatedCluster {
           () -> {
             node.config = next;
             if (node.up) {
+              var out = catchUp(node);
               if (node.codec != null) {
                 node.codec.reconfigure(next);
               }
-              apply(node, node.machine.onConfig(next, now));
+              out.addAll(node.machine.onConfig(next, now));
+              apply(node, Effect.latestSends(out));
             }
           });
     }
@@ -190,10 +228,12 @@ public final class SimulatedCluster {
     var node = nodes.get(name);
     node.config = change.apply(node.config);
     if (node.up) {
+      var out = catchUp(node);
       if (node.codec != null) {
         node.codec.reconfigure(node.config);
       }
-      apply(node, node.machine.onConfig(node.config, now));
+      out.addAll(node.machine.onConfig(node.config, now));
+      apply(node, Effect.latestSends(out));
     }
   }
 
@@ -282,7 +322,10 @@ public final class SimulatedCluster {
     return nodes.get(name).indexedSends;
   }
 
-  /** Send time of the newest heartbeat from {@code from} that reached {@code to}, or -1. */
+  /**
+   * Send time of the newest heartbeat from {@code from} that reached {@code to}'s machine (a
+   * deferring node's when it reads it), or -1.
+   */
   public long lastDeliveredSentAt(String from, String to) {
     return lastDeliveredSentAt.getOrDefault(from + ">" + to, -1L);
   }
@@ -320,7 +363,15 @@ public final class SimulatedCluster {
         return;
       }
     }
-    long deadline = node.machine.nextDeadlineNanos();
+    node.lastInput = now;
+    long until = deferReads ? node.machine.deferReadsUntil(now) : Long.MIN_VALUE;
+    boolean was = node.deferring;
+    node.deferring = until != Long.MIN_VALUE;
+    if (TRACE && was != node.deferring) {
+      System.out.printf(
+          "%14.6f %-8s reads %s%n", now / 1e9, node.name, node.deferring ? "deferred" : "at once");
+    }
+    long deadline = node.deferring ? until : node.machine.nextDeadlineNanos();
     if (deadline <= now) {
       throw new AssertionError(node.name + " asked to be woken at " + deadline + " <= now " + now);
     }
@@ -333,7 +384,10 @@ public final class SimulatedCluster {
             () -> {
               if (node.up && node.tickToken == token) {
                 node.tickAt = Long.MAX_VALUE;
-                apply(node, node.machine.onTick(now));
+                node.wakeups++;
+                var out = catchUp(node);
+                out.addAll(node.machine.onTick(now));
+                apply(node, Effect.latestSends(out));
               }
             });
       }
@@ -374,8 +428,45 @@ public final class SimulatedCluster {
         }
       }
     }
+    if (to.deferring) {
+      queue(to, new Queued(from, message, hb.path(), now, sentAt));
+      return;
+    }
     lastDeliveredSentAt.merge(from + ">" + to.name, sentAt, Math::max);
+    to.wakeups++;
     apply(to, to.machine.onHeartbeat(message, hb.path(), now));
+  }
+
+  /** Keeps a datagram for a deferring node: the newest of each sender, path and version. */
+  private void queue(Node to, Queued q) {
+    var hb = q.heartbeat();
+    for (int i = 0; i < to.inbox.size(); i++) {
+      var other = to.inbox.get(i).heartbeat();
+      if (other.sender().equals(hb.sender())
+          && to.inbox.get(i).path() == q.path()
+          && other.wireVersion() == hb.wireVersion()) {
+        if (other.bootEpoch() < hb.bootEpoch()
+            || (other.bootEpoch() == hb.bootEpoch() && other.sequence() < hb.sequence())) {
+          to.inbox.set(i, q);
+        }
+        return;
+      }
+    }
+    to.inbox.add(q);
+  }
+
+  /** What a deferring node's queue holds, fed to its machine in the order it came, at that time. */
+  private List<Effect> catchUp(Node node) {
+    var out = new ArrayList<Effect>();
+    node.inbox.sort((a, b) -> Long.compare(a.at(), b.at()));
+    for (var q : node.inbox) {
+      long at = Math.max(q.at(), node.lastInput);
+      node.lastInput = at;
+      lastDeliveredSentAt.merge(q.from() + ">" + node.name, q.sentAt(), Math::max);
+      out.addAll(node.machine.onHeartbeat(q.heartbeat(), q.path(), at));
+    }
+    node.inbox.clear();
+    return out;
   }
 
   @Override

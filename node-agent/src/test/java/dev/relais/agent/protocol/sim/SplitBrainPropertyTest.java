@@ -53,7 +53,10 @@ class SplitBrainPropertyTest {
               for (int j = i + 1; j < owners.size(); j++) {
                 String a = owners.get(i);
                 String b = owners.get(j);
-                long since = Math.max(s.heldSinceNanos(a, g), s.heldSinceNanos(b, g));
+                // Heard: a heartbeat sent a one-way delay after both held went each way, since a
+                // restarted node's heartbeats count only once the other has echoed them.
+                long since =
+                    Math.max(s.heldSinceNanos(a, g), s.heldSinceNanos(b, g)) + s.maxDelayNanos();
                 boolean hear =
                     s.network().connected(a, b)
                         && healedAt.getOrDefault(pair(a, b), 0L) + 2 * keepalive <= s.nowNanos()
