@@ -1,6 +1,7 @@
 package dev.relais.agent.transport;
 
 import dev.relais.agent.protocol.HeartbeatCodec;
+import dev.relais.agent.transport.ffm.DatagramSender;
 import dev.relais.agent.transport.ffm.QueuedDatagrams;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -60,6 +61,7 @@ public final class UdpTransport implements AutoCloseable {
   private final Receiver receiver;
   private final InetSocketAddress peer;
   private final QueuedDatagrams queued; // null: this socket is always read as datagrams come
+  private final DatagramSender direct; // null: netty's write path sends
   private boolean deferred;
   private long drainStartEpochNanos;
   private final QueuedDatagrams.Sink sink = this::drained;
@@ -69,6 +71,17 @@ public final class UdpTransport implements AutoCloseable {
     this.receiver = receiver;
     this.peer = config.connectedTo().orElse(null);
     this.queued = queuedReader(channel, config);
+    this.direct = directSender(channel);
+  }
+
+  private static DatagramSender directSender(Channel channel) {
+    if (!(channel instanceof EpollDatagramChannel epoll)) return null;
+    try {
+      return DatagramSender.of(epoll.fd().intValue(), HeartbeatCodec.MAX_DATAGRAM_BYTES);
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("heartbeat socket {}: netty sends ({})", channel.localAddress(), e.toString());
+      return null;
+    }
   }
 
   /**
@@ -181,15 +194,28 @@ public final class UdpTransport implements AutoCloseable {
   }
 
   /**
-   * Sends one datagram to each of {@code destinations}. Any thread; never blocks. A failed send
-   * reaches {@code exceptionCaught} (the void promise saves a promise and a listener per datagram).
+   * Sends one datagram to each of {@code destinations}. Any thread; never blocks. On the event loop
+   * over epoll, one sendto(2) each ({@link DatagramSender}); elsewhere through netty, where a
+   * failed send reaches {@code exceptionCaught} (the void promise saves a promise and a listener).
    */
   public void send(byte[] data, int length, List<InetSocketAddress> destinations) {
+    if (direct != null && channel.eventLoop().inEventLoop() && channel.isOpen()) {
+      for (int i = 0; i < destinations.size(); i++) {
+        int errno = direct.send(data, length, destinations.get(i));
+        if (errno != 0) LOG.debug("heartbeat to {}: sendto errno {}", destinations.get(i), errno);
+      }
+      return;
+    }
     for (int i = 0; i < destinations.size(); i++) {
       ByteBuf buf = channel.alloc().directBuffer(length).writeBytes(data, 0, length);
       channel.write(new DatagramPacket(buf, destinations.get(i)), channel.voidPromise());
     }
     channel.flush();
+  }
+
+  /** Whether sends on the event loop bypass netty (see {@link #send}), for tests. */
+  boolean sendsDirect() {
+    return direct != null;
   }
 
   /** Whether {@link #deferReads} can take effect on this socket. */

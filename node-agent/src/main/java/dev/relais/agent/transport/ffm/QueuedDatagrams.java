@@ -1,5 +1,10 @@
 package dev.relais.agent.transport.ffm;
 
+import static dev.relais.agent.transport.ffm.Syscalls.EAGAIN;
+import static dev.relais.agent.transport.ffm.Syscalls.ECONNREFUSED;
+import static dev.relais.agent.transport.ffm.Syscalls.EINTR;
+import static dev.relais.agent.transport.ffm.Syscalls.MSG_DONTWAIT;
+import static dev.relais.agent.transport.ffm.Syscalls.SOL_SOCKET;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -7,40 +12,17 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 
 /**
  * Reads the datagrams queued on a UDP socket another library owns (netty's, by its descriptor),
  * without blocking, each with the time the kernel queued it ({@code SO_TIMESTAMPNS}): a reader that
  * lets datagrams wait learns when they came. One thread; the buffers are reused, so a datagram's
  * bytes are valid only during its {@link Sink} call. The layouts are Linux LP64's (x86-64, arm64).
- * Its two downcalls are its own, not the data plane's (dataplane.ffm), which the transport must not
- * depend on.
  */
-// Restricted by design: the heartbeat sockets' one native call site (see dataplane.ffm's Libc).
-@SuppressWarnings("restricted")
 public final class QueuedDatagrams {
-  private static final Linker LINKER = Linker.nativeLinker();
-  private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
-  private static final VarHandle ERRNO =
-      CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-  private static final MethodHandle RECVMSG =
-      downcall("recvmsg", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
-  private static final MethodHandle SETSOCKOPT =
-      downcall("setsockopt", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
-  static final int SOL_SOCKET = 1;
   static final int SO_TIMESTAMPNS = 35;
   static final int SCM_TIMESTAMPNS = SO_TIMESTAMPNS;
-  static final int MSG_DONTWAIT = 0x40;
-  static final int EINTR = 4;
-  static final int EAGAIN = 11;
-  static final int ECONNREFUSED = 111;
   private static final int MSGHDR_BYTES = 56;
   private static final int CONTROL_BYTES = 64;
 
@@ -62,7 +44,7 @@ public final class QueuedDatagrams {
     Arena arena = Arena.ofAuto();
     this.buffer = arena.allocate(maxLength);
     this.control = arena.allocate(CONTROL_BYTES, 8);
-    this.state = arena.allocate(CAPTURE);
+    this.state = Syscalls.captureState(arena);
     MemorySegment iov = arena.allocate(16, 8);
     iov.set(ADDRESS, 0, buffer);
     iov.set(JAVA_LONG, 8, maxLength);
@@ -85,7 +67,7 @@ public final class QueuedDatagrams {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment one = arena.allocate(JAVA_INT);
       one.set(JAVA_INT, 0, 1);
-      rc = (int) SETSOCKOPT.invokeExact(state, fd, SOL_SOCKET, SO_TIMESTAMPNS, one, 4);
+      rc = (int) Syscalls.SETSOCKOPT.invokeExact(state, fd, SOL_SOCKET, SO_TIMESTAMPNS, one, 4);
     } catch (Throwable t) {
       throw new IllegalStateException("downcall setsockopt", t);
     }
@@ -107,7 +89,7 @@ public final class QueuedDatagrams {
       header.set(JAVA_INT, 48, 0);
       long n;
       try {
-        n = (long) RECVMSG.invokeExact(state, fd, header, MSG_DONTWAIT);
+        n = (long) Syscalls.RECVMSG.invokeExact(state, fd, header, MSG_DONTWAIT);
       } catch (Throwable t) {
         throw new IllegalStateException("downcall recvmsg", t);
       }
@@ -144,13 +126,6 @@ public final class QueuedDatagrams {
   }
 
   private int errno() {
-    return (int) ERRNO.get(state, 0L);
-  }
-
-  private static MethodHandle downcall(String name, MemoryLayout result, MemoryLayout... args) {
-    return LINKER.downcallHandle(
-        LINKER.defaultLookup().findOrThrow(name),
-        FunctionDescriptor.of(result, args),
-        Linker.Option.captureCallState("errno"));
+    return Syscalls.errno(state);
   }
 }
